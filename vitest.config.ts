@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+
+// One root config, one project per area. Run one with `npx vitest run --project emulator`.
+export default defineConfig({
+  test: {
+    // Tests must never talk to a real resource, whatever the developer's shell or .env says.
+    env: {
+      COMMUNICATION_SERVICES_CONNECTION_STRING: "",
+      COMMUNICATION_SERVICES_ENDPOINT: "",
+      COMMUNICATION_SERVICES_ACCESS_KEY: "",
+    },
+    projects: [
+      { extends: true, test: { name: "emulator", include: ["packages/emulator/test/**/*.test.ts"] } },
+      { extends: true, test: { name: "core", include: ["packages/core/test/**/*.test.ts"] } },
+      { extends: true, test: { name: "samples", include: ["samples/*/test/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "quickstart", include: ["scripts/test/**/*.test.ts"], testTimeout: 60_000 },
+      },
+    ],
+  },
+});
