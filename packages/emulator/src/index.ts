@@ -1,1 +1,18 @@
-export {};
+/**
+ * @acs-quickstart/emulator: an offline, SDK-faithful emulator of the ACS Identity REST API.
+ * No msw import here: transports live in ./in-process.ts and ./server.ts.
+ */
+export { createEmulatorAdminClient, type EmulatorAdminClient } from "./admin-client.js";
+export {
+  computeSignature,
+  contentHash,
+  EMPTY_CONTENT_HASH,
+  type SignRequestInput,
+  signRequest,
+} from "./auth.js";
+export { catalogue, errorBody, type ServiceError } from "./catalogue.js";
+export { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+export { type FaultSpec, OPERATIONS, type Operation, parseFaults } from "./faults.js";
+export { API_VERSIONS, BODY_LIMIT_BYTES, type HandleContext, TEAMS_API_VERSIONS } from "./routes.js";
+export type { IdentityRecord, TokenValidation } from "./service.js";
+export { formatExpiresOn } from "./tokens.js";

@@ -1,0 +1,224 @@
+/**
+ * The error catalogue: every failure the emulator answers with comes from here.
+ *
+ * Each entry mirrors the real service's error (status, code, message, target) where it is known.
+ * Entries marked ASSUMPTION are the emulator's choice where the real behaviour is not recorded;
+ * the README lists them.
+ */
+
+export interface ServiceError {
+  status: number;
+  code: string;
+  message: string;
+  target?: string;
+  /** Extra response headers (e.g. Retry-After, Allow). */
+  headers?: Record<string, string>;
+  /** Emulator-only hint, sent as `x-emulator-reason` to help diagnose auth failures. */
+  reason?: string;
+}
+
+export const EXPIRES_IN_MINUTES_MIN = 60;
+export const EXPIRES_IN_MINUTES_MAX = 1440;
+
+export const catalogue = {
+  // ---- authentication (401 Denied) ----
+  /** Wrong key, bad or missing signature. [3P] */
+  denied: (reason: string): ServiceError => ({
+    status: 401,
+    code: "Denied",
+    message: "Denied by the resource provider.",
+    reason,
+  }),
+  /** Body differs from `x-ms-content-sha256`. [3P] */
+  contentHashMismatch: (): ServiceError => ({
+    status: 401,
+    code: "Denied",
+    message: "Request 'x-ms-content-sha256' differs from generated content hash.",
+    reason: "content-hash",
+  }),
+
+  // ---- api-version ----
+  /** [3P] ASP.NET API-versioning message. */
+  unsupportedApiVersion: (requestUri: string, version: string): ServiceError => ({
+    status: 400,
+    code: "UnsupportedApiVersion",
+    message: `The HTTP resource that matches the request URI '${requestUri}' does not support the API version '${version}'.`,
+  }),
+  /** ASSUMPTION: the ASP.NET API-versioning answer when `api-version` is missing. */
+  apiVersionUnspecified: (): ServiceError => ({
+    status: 400,
+    code: "ApiVersionUnspecified",
+    message: "An API version is required, but was not specified.",
+  }),
+
+  // ---- identities ----
+  /** [REC] an id of another resource. ASSUMPTION: also used for malformed ids. */
+  identityNotOwned: (): ServiceError => ({
+    status: 401,
+    code: "IdentityNotOwned",
+    message: "Provided identity doesn't belong to the resource.",
+  }),
+  /** ASSUMPTION: an unknown or deleted identity of this resource. */
+  identityNotFound: (): ServiceError => ({
+    status: 404,
+    code: "IdentityNotFound",
+    message: "Provided identity doesn't exist or has been deleted.",
+  }),
+
+  // ---- scopes and expiry ----
+  /** [REC] `scopes: []`. */
+  scopesEmpty: (target = "scopes"): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "Invalid scopes - Scopes field is required.",
+    target,
+  }),
+  /** [REC] `scopes` property missing (Python sends `{}`). */
+  scopesMissing: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "Scopes: The Scopes field is required.",
+    target: "Scopes",
+  }),
+  /** ASSUMPTION: message for a scope the api-version does not know. */
+  scopeUnknown: (scope: string, target = "scopes"): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: `Invalid scopes - '${scope}' is not a valid scope.`,
+    target,
+  }),
+  /** [REC] expiry outside [60, 1440]. */
+  expiresInMinutesOutOfRange: (value: unknown): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: `ExpiresInMinutes value ${String(value)} is invalid. Value must be within the [${EXPIRES_IN_MINUTES_MIN}, ${EXPIRES_IN_MINUTES_MAX}] interval.`,
+    target: "ExpiresInMinutes",
+  }),
+  /** ASSUMPTION: the body is not JSON, or a field has the wrong JSON type. */
+  invalidBody: (detail: string, target?: string): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: `The request body is invalid: ${detail}`,
+    ...(target ? { target } : {}),
+  }),
+
+  // ---- Teams user token exchange [REC] ----
+  teamsInvalidAccessToken: (): ServiceError => ({
+    status: 401,
+    code: "InvalidAccessToken",
+    message: "Provided access token is not valid.",
+  }),
+  teamsAppIdRequired: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "AppId: The AppId field is required.",
+    target: "AppId",
+  }),
+  teamsUserIdRequired: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "UserId: The UserId field is required.",
+    target: "UserId",
+  }),
+  teamsAppIdInvalidFormat: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "Provided AppId has invalid format.",
+    target: "appId",
+  }),
+  teamsUserIdInvalidFormat: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "Provided UserId has invalid format.",
+    target: "userId",
+  }),
+  teamsAppIdMismatch: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "AAD application is not the expected one.",
+    target: "appId",
+  }),
+  teamsUserIdMismatch: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: "Provided AAD token issued for unexpected user.",
+    target: "userId",
+  }),
+
+  // ---- transport-level (ASSUMPTION: shapes chosen by the emulator) ----
+  notFound: (path: string): ServiceError => ({
+    status: 404,
+    code: "NotFound",
+    message: `No HTTP resource was found that matches the request URI path '${path}'.`,
+  }),
+  methodNotAllowed: (method: string, allow: string[]): ServiceError => ({
+    status: 405,
+    code: "MethodNotAllowed",
+    message: `The requested resource does not support http method '${method}'.`,
+    headers: { Allow: allow.join(", ") },
+  }),
+  payloadTooLarge: (limit: number): ServiceError => ({
+    status: 413,
+    code: "RequestEntityTooLarge",
+    message: `The request body exceeds the limit of ${limit} bytes.`,
+  }),
+
+  /** ASSUMPTION: the body of an injected fault (the real 429/5xx bodies are not recorded). */
+  fault: (status: number, retryAfterSeconds?: number): ServiceError => ({
+    status,
+    code: FAULT_CODES[status] ?? "EmulatedFault",
+    message: `${FAULT_MESSAGES[status] ?? `The service answered ${status}.`} (fault injected by the ACS emulator)`,
+    ...(retryAfterSeconds !== undefined ? { headers: { "Retry-After": String(retryAfterSeconds) } } : {}),
+  }),
+
+  // ---- emulator admin routes ----
+  adminValidation: (message: string, target?: string): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message,
+    ...(target ? { target } : {}),
+  }),
+} as const;
+
+const FAULT_CODES: Record<number, string> = {
+  408: "RequestTimeout",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+const FAULT_MESSAGES: Record<number, string> = {
+  408: "The request timed out.",
+  429: "Too many requests. Retry after the time given in the Retry-After header.",
+  500: "An internal server error occurred.",
+  502: "Bad gateway.",
+  503: "The service is temporarily unavailable.",
+  504: "The gateway timed out.",
+};
+
+/** The wire body of an error: `{"error":{"code","message","target"?}}` (target omitted when unused). */
+export function errorBody(error: ServiceError): {
+  error: { code: string; message: string; target?: string };
+} {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.target !== undefined ? { target: error.target } : {}),
+    },
+  };
+}
+
+/** Thrown inside the model; the handler turns it into a response. */
+export class ServiceErrorException extends Error {
+  constructor(readonly error: ServiceError) {
+    super(error.message);
+    this.name = "ServiceErrorException";
+  }
+}
+
+export function fail(error: ServiceError): never {
+  throw new ServiceErrorException(error);
+}

@@ -1,0 +1,100 @@
+/**
+ * The emulator: one ACS resource (service model), its fault book, and the one Fetch-API handler.
+ */
+import { catalogue } from "./catalogue.js";
+import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
+import { createHandler, type HandleContext } from "./routes.js";
+import { type IdentityRecord, IdentityService, type TokenValidation } from "./service.js";
+
+export interface EmulatorOptions {
+  /** Base64 access key; default: the one in stateFile, else 32 random bytes. */
+  accessKey?: string;
+  /** Resource GUID; default: the one in stateFile, else random. */
+  resourceId?: string;
+  /** Loaded at start if it exists; written atomically on every change. */
+  stateFile?: string;
+  /** Accepted distance between `x-ms-date` and the emulator's clock, both ways. Default 15. */
+  clockSkewMinutes?: number;
+  /** Entra ID bearer tokens: accept any (default) or reject all. */
+  bearer?: "accept" | "reject";
+  /** Pre-armed faults. */
+  faults?: FaultSpec[];
+  /** Injectable clock (epoch ms). */
+  now?: () => number;
+}
+
+export interface Emulator {
+  readonly accessKey: string;
+  readonly resourceId: string;
+  /** THE one handler for every route (incl. /_emulator/). `context.rawTarget`: see HandleContext. */
+  handle(request: Request, context?: HandleContext): Promise<Response>;
+  /** Model access for tests. */
+  identities(): IdentityRecord[];
+  validateToken(token: string): TokenValidation;
+  addFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  armedFaults(): FaultSpec[];
+  reset(): void;
+  /** Writes pending state (token counters) to the state file. */
+  flush(): void;
+  /** Flushes state and stops timers. */
+  close(): Promise<void>;
+}
+
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? Date.now;
+  if (options.accessKey !== undefined && !isBase64Key(options.accessKey)) {
+    throw new Error("accessKey must be a non-empty base64 string");
+  }
+  const clockSkewMinutes = options.clockSkewMinutes ?? 15;
+  if (!(clockSkewMinutes >= 0)) throw new Error("clockSkewMinutes must be a number >= 0");
+  const service = await IdentityService.create({
+    now,
+    ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
+    ...(options.resourceId !== undefined ? { resourceId: options.resourceId } : {}),
+    ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
+  });
+  const faults = new FaultBook();
+  for (const [i, fault] of (options.faults ?? []).entries()) faults.add(validateFault(fault, `faults[${i}]`));
+  const handler = createHandler(service, faults, {
+    accessKey: service.accessKey,
+    clockSkewMinutes,
+    bearer: options.bearer ?? "accept",
+    now,
+  });
+  return {
+    accessKey: service.accessKey,
+    resourceId: service.resourceId,
+    handle: async (request, context) => {
+      try {
+        return await handler(request, context);
+      } catch (error) {
+        // A bug or an I/O failure (e.g. the state file cannot be written): a service-shaped 500.
+        console.error("ACS emulator: unexpected error", error);
+        const e = catalogue.fault(500);
+        return new Response(
+          JSON.stringify({ error: { code: e.code, message: "An internal error occurred in the emulator." } }),
+          {
+            status: 500,
+            headers: { "Content-Type": "application/json" },
+          },
+        );
+      }
+    },
+    identities: () => service.identityList().map((r) => ({ ...r })),
+    validateToken: (token) => service.validateToken(token),
+    addFault: (fault) => faults.add(validateFault(fault)),
+    clearFaults: () => faults.clear(),
+    armedFaults: () => faults.list(),
+    reset: () => {
+      faults.clear();
+      service.reset();
+    },
+    flush: () => service.persistNow(),
+    close: async () => service.close(),
+  };
+}
+
+export function isBase64Key(value: string): boolean {
+  return value.length > 0 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}

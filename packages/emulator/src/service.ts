@@ -1,0 +1,284 @@
+/**
+ * The model of one ACS resource: identities, access tokens, revocations, deletions. No HTTP here.
+ *
+ * Bookkeeping is bounded: issued tokens are never stored. A token is checked by its signature,
+ * its claims and its identity's record (deleted? revoked up to which issue sequence number?).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { catalogue, fail } from "./catalogue.js";
+import { type PersistedState, readStateFile, STATE_FILE_VERSION, writeStateFile } from "./state-file.js";
+import {
+  type AccessTokenClaims,
+  formatExpiresOn,
+  generateSigningKey,
+  mintToken,
+  type SigningKey,
+  signingKeyFromPem,
+  verifySignature,
+} from "./tokens.js";
+
+export interface IdentityRecord {
+  id: string;
+  createdAt: number;
+  deleted: boolean;
+  tokensIssued: number;
+  revokedAt: number | null;
+  revokedSeq: number | null;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresOn: string;
+  expiresOnMs: number;
+}
+
+export type TokenValidation =
+  | { valid: true; claims: Record<string, unknown> }
+  | {
+      valid: false;
+      reason: "revoked" | "expired" | "deleted" | "signature" | "malformed";
+      claims?: Record<string, unknown>;
+    };
+
+export interface ServiceOptions {
+  accessKey?: string;
+  resourceId?: string;
+  stateFile?: string;
+  now: () => number;
+}
+
+/** How many issue sequence numbers are reserved in the state file at a time (one write per block). */
+const SEQUENCE_BLOCK = 10_000;
+const TOKEN_COUNTER_FLUSH_MS = 250;
+const ACS_ID = /^8:acs:([^_]+)_([^_]+)$/;
+
+export class IdentityService {
+  readonly accessKey: string;
+  readonly resourceId: string;
+  readonly signingKey: SigningKey;
+  readonly stateFile: string | undefined;
+  private readonly now: () => number;
+  private readonly identities = new Map<string, IdentityRecord>();
+  private sequence: number;
+  private reservedSequence: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  private constructor(init: {
+    accessKey: string;
+    resourceId: string;
+    signingKey: SigningKey;
+    sequence: number;
+    stateFile: string | undefined;
+    now: () => number;
+  }) {
+    this.accessKey = init.accessKey;
+    this.resourceId = init.resourceId;
+    this.signingKey = init.signingKey;
+    this.sequence = init.sequence;
+    this.reservedSequence = init.sequence;
+    this.stateFile = init.stateFile;
+    this.now = init.now;
+  }
+
+  static async create(options: ServiceOptions): Promise<IdentityService> {
+    const saved = options.stateFile ? readStateFile(options.stateFile) : undefined;
+    if (saved && options.resourceId && saved.resourceId.toLowerCase() !== options.resourceId.toLowerCase()) {
+      throw new Error(
+        `The emulator state file ${options.stateFile} belongs to resource ${saved.resourceId}, not ${options.resourceId}. Use another state file or drop the resourceId option.`,
+      );
+    }
+    const service = new IdentityService({
+      accessKey: options.accessKey ?? saved?.accessKey ?? randomBytes(32).toString("base64"),
+      resourceId: (saved?.resourceId ?? options.resourceId ?? randomUUID()).toLowerCase(),
+      signingKey: saved ? signingKeyFromPem(saved.signingKeyPem) : await generateSigningKey(),
+      sequence: saved?.sequence ?? 0,
+      stateFile: options.stateFile,
+      now: options.now,
+    });
+    for (const it of saved?.identities ?? []) {
+      service.identities.set(it.id, {
+        id: it.id,
+        createdAt: Date.parse(it.createdAt) || 0,
+        deleted: it.deleted,
+        tokensIssued: it.tokensIssued,
+        revokedAt: it.revokedAt === null ? null : Date.parse(it.revokedAt),
+        revokedSeq: it.revokedSeq,
+      });
+    }
+    if (options.stateFile && (!saved || saved.accessKey !== service.accessKey)) service.persistNow();
+    return service;
+  }
+
+  // ---- identities ----
+
+  createIdentity(): IdentityRecord {
+    const now = this.now();
+    // GUID-shaped, roughly sortable by creation time, like the service's `0000000x-…` user parts.
+    const t = now.toString(16).padStart(12, "0").slice(-12);
+    const userPart = `00000030-${t.slice(0, 4)}-${t.slice(4, 8)}-${t.slice(8, 12)}-${randomBytes(6).toString("hex")}`;
+    const record: IdentityRecord = {
+      id: `8:acs:${this.resourceId}_${userPart}`,
+      createdAt: now,
+      deleted: false,
+      tokensIssued: 0,
+      revokedAt: null,
+      revokedSeq: null,
+    };
+    this.identities.set(record.id, record);
+    this.persistNow();
+    return record;
+  }
+
+  /**
+   * The identity of this resource behind `id`, or a catalogued failure:
+   * malformed or foreign → 401 IdentityNotOwned; unknown or deleted → 404 IdentityNotFound.
+   */
+  ownedIdentity(id: string): IdentityRecord {
+    const match = ACS_ID.exec(id);
+    if (!match || match[1]?.toLowerCase() !== this.resourceId) fail(catalogue.identityNotOwned());
+    const record = this.identities.get(id);
+    if (!record || record.deleted) fail(catalogue.identityNotFound());
+    return record;
+  }
+
+  issueAccessToken(id: string, scopes: string[], expiresInMinutes: number): IssuedToken {
+    const record = this.ownedIdentity(id);
+    const issued = this.mint(id.slice(2), scopes, this.now() + expiresInMinutes * 60_000);
+    record.tokensIssued++;
+    this.persistSoon();
+    return issued;
+  }
+
+  revokeAccessTokens(id: string): void {
+    const record = this.ownedIdentity(id);
+    record.revokedAt = this.now();
+    record.revokedSeq = this.sequence;
+    this.persistNow();
+  }
+
+  deleteIdentity(id: string): void {
+    const record = this.ownedIdentity(id);
+    record.deleted = true;
+    this.persistNow();
+  }
+
+  /** A token for a Teams user (`skypeid: orgid:<oid>`), expiring with the Entra ID token. */
+  issueTeamsUserToken(userObjectId: string, expiresOnMs: number): IssuedToken {
+    const issued = this.mint(`orgid:${userObjectId.toLowerCase()}`, ["voip"], expiresOnMs);
+    this.persistSoon();
+    return issued;
+  }
+
+  private mint(skypeid: string, scopes: string[], expiresOnMs: number): IssuedToken {
+    const iat = Math.floor(this.now() / 1000);
+    const exp = Math.floor(expiresOnMs / 1000);
+    const claims: AccessTokenClaims = {
+      skypeid,
+      scp: 1792,
+      csi: String(iat),
+      exp,
+      rgn: "amer",
+      acsScope: scopes.join(","),
+      resourceId: this.resourceId,
+      resourceLocation: "unitedstates",
+      iat,
+      jti: randomUUID(),
+      emulatorSeq: this.nextSequence(),
+    };
+    return {
+      token: mintToken(this.signingKey, claims),
+      expiresOn: formatExpiresOn(expiresOnMs),
+      expiresOnMs,
+    };
+  }
+
+  private nextSequence(): number {
+    this.sequence++;
+    if (this.sequence > this.reservedSequence) {
+      // Reserve a block in the state file first, so no later process can hand out a number twice.
+      this.reservedSequence = this.sequence + SEQUENCE_BLOCK;
+      this.persistNow();
+    }
+    return this.sequence;
+  }
+
+  // ---- validation ----
+
+  validateToken(token: string): TokenValidation {
+    const checked = verifySignature(this.signingKey, token);
+    if (!checked.ok)
+      return { valid: false, reason: checked.reason, ...(checked.claims ? { claims: checked.claims } : {}) };
+    const claims = checked.claims;
+    if (typeof claims.emulatorSeq !== "number" || typeof claims.skypeid !== "string") {
+      return { valid: false, reason: "malformed", claims };
+    }
+    if (claims.skypeid.startsWith("acs:")) {
+      const record = this.identities.get(`8:${claims.skypeid}`);
+      if (!record || record.deleted) return { valid: false, reason: "deleted", claims };
+      if (record.revokedSeq !== null && claims.emulatorSeq <= record.revokedSeq) {
+        return { valid: false, reason: "revoked", claims };
+      }
+    }
+    if (claims.exp * 1000 <= this.now()) return { valid: false, reason: "expired", claims };
+    return { valid: true, claims };
+  }
+
+  // ---- inspection and admin ----
+
+  identityList(): IdentityRecord[] {
+    return [...this.identities.values()];
+  }
+
+  /** Forgets every identity (the key, resource, access key and sequence stay). */
+  reset(): void {
+    this.identities.clear();
+    this.persistNow();
+  }
+
+  snapshot(): PersistedState {
+    return {
+      version: STATE_FILE_VERSION,
+      resourceId: this.resourceId,
+      accessKey: this.accessKey,
+      signingKeyPem: this.signingKey.privateKeyPem,
+      sequence: this.reservedSequence,
+      identities: this.identityList().map((r) => ({
+        id: r.id,
+        createdAt: new Date(r.createdAt).toISOString(),
+        deleted: r.deleted,
+        tokensIssued: r.tokensIssued,
+        revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
+        revokedSeq: r.revokedSeq,
+      })),
+    };
+  }
+
+  // ---- persistence ----
+
+  /** Writes the state file now (before the response of a create, revoke, delete or reset is sent). */
+  persistNow(): void {
+    if (!this.stateFile) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    writeStateFile(this.stateFile, this.snapshot());
+  }
+
+  /** Token counters: written shortly after, in one write for many tokens. */
+  private persistSoon(): void {
+    if (!this.stateFile || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.persistNow();
+      } catch (error) {
+        console.error(`ACS emulator: could not write ${this.stateFile}: ${(error as Error).message}`);
+      }
+    }, TOKEN_COUNTER_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  /** Flushes pending writes. */
+  close(): void {
+    if (this.flushTimer) this.persistNow();
+  }
+}

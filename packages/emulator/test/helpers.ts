@@ -1,0 +1,95 @@
+/**
+ * Test helpers: raw signed requests over node:https (works through msw and against the standalone
+ * server with a CA), JWT decoding, and fake Entra ID tokens for the Teams exchange.
+ */
+import https from "node:https";
+import { signRequest } from "../src/index.js";
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: () => unknown;
+}
+
+export interface RawRequest {
+  endpoint: string;
+  method: string;
+  /** Path and query exactly as sent on the wire. */
+  path: string;
+  body?: string;
+  /** Sign with this key; omit to send unsigned. */
+  accessKey?: string;
+  /** Override the signing date. */
+  date?: Date | string;
+  /** Extra or overriding headers (set a value to undefined to drop a signed header). */
+  headers?: Record<string, string | undefined>;
+  ca?: string;
+}
+
+export function rawRequest(r: RawRequest): Promise<RawResponse> {
+  const url = new URL(r.path, r.endpoint);
+  const body = r.body ?? "";
+  const headers: Record<string, string> = { "content-length": String(Buffer.byteLength(body)) };
+  if (r.body !== undefined) headers["content-type"] = "application/json";
+  if (r.accessKey) {
+    Object.assign(
+      headers,
+      signRequest({
+        method: r.method,
+        url: `${url.origin}${r.path}`,
+        body,
+        accessKey: r.accessKey,
+        ...(r.date ? { date: r.date } : {}),
+      }),
+    );
+  }
+  for (const [k, v] of Object.entries(r.headers ?? {})) {
+    if (v === undefined) delete headers[k];
+    else headers[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path: r.path,
+        method: r.method,
+        headers,
+        ...(r.ca ? { ca: r.ca } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
+  const [h, p] = token.split(".");
+  return {
+    header: JSON.parse(Buffer.from(h ?? "", "base64url").toString("utf8")),
+    payload: JSON.parse(Buffer.from(p ?? "", "base64url").toString("utf8")),
+  };
+}
+
+/** A JWT shaped like an Entra ID access token (the emulator does not check its signature). */
+export function entraToken(claims: { appid?: string; oid?: string; exp?: number; azp?: string }): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${enc({ alg: "RS256", typ: "JWT", kid: "test" })}.${enc({ aud: "https://auth.msft.communication.azure.com", ...claims })}.c2lnbmF0dXJl`;
+}
+
+export const APP_ID = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
+export const USER_OBJECT_ID = "0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d";
+export const FOREIGN_ID = "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000000";
