@@ -1,0 +1,398 @@
+/**
+ * Configuration: which Azure Communication Services resource to talk to, and how to sign in.
+ *
+ * Three ways, tried in this order (the first one set wins):
+ *
+ * 1. `COMMUNICATION_SERVICES_CONNECTION_STRING`: `endpoint=https://<resource>.communication.azure.com/;accesskey=<key>`
+ * 2. `COMMUNICATION_SERVICES_ENDPOINT` + `COMMUNICATION_SERVICES_ACCESS_KEY`: the same two values, apart
+ * 3. `COMMUNICATION_SERVICES_ENDPOINT` alone: sign in with Microsoft Entra ID through `DefaultAzureCredential`
+ *    (which reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, or uses `az login`).
+ *
+ * Values come from the environment, then from `<repo root>/.env` for variables that are not set
+ * at all. An EMPTY variable counts as "not set" (so `.env.sample`, copied as it is, means "not
+ * configured"); a variable that is present but empty still shadows `.env`, which is how the test
+ * setup makes sure a developer's own `.env` is never used by accident.
+ *
+ * Everything is checked before any network call, and a mistake becomes a {@link ConfigError} that
+ * names the variable, shows the expected shape and the fix, and never repeats the access key.
+ */
+import path from "node:path";
+import dotenv from "dotenv";
+import { repoRoot } from "./paths.js";
+
+/** What {@link loadConfig} found: where the resource is, and how the client proves who it is. */
+export type Config =
+  | { kind: "connection-string"; endpoint: string; connectionString: string }
+  | { kind: "access-key"; endpoint: string; accessKey: string }
+  | { kind: "entra-id"; endpoint: string };
+
+export const CONNECTION_STRING_VARIABLE = "COMMUNICATION_SERVICES_CONNECTION_STRING";
+export const ENDPOINT_VARIABLE = "COMMUNICATION_SERVICES_ENDPOINT";
+export const ACCESS_KEY_VARIABLE = "COMMUNICATION_SERVICES_ACCESS_KEY";
+
+const KEYS_PAGE = "Azure portal → your Communication Services resource → Settings → Keys";
+
+/** The shape each variable must have, shown in every error about it. */
+const EXPECTED: Record<string, string> = {
+  [CONNECTION_STRING_VARIABLE]: "endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>",
+  [ENDPOINT_VARIABLE]: "https://<resource>.communication.azure.com/",
+  [ACCESS_KEY_VARIABLE]: "<base64 key>, for example 88 characters ending in '='",
+};
+
+/** The usual fix for each variable: copy it again from the portal. */
+const COPY_AGAIN: Record<string, string> = {
+  [CONNECTION_STRING_VARIABLE]: `Copy "Connection string" under "Primary key" from ${KEYS_PAGE}, and paste it unchanged.`,
+  [ENDPOINT_VARIABLE]: `Copy "Endpoint" from ${KEYS_PAGE}.`,
+  [ACCESS_KEY_VARIABLE]: `Copy "Key" under "Primary key" from ${KEYS_PAGE}.`,
+};
+
+/**
+ * A configuration mistake, found before anything is sent. The message has several lines:
+ * what is wrong, the expected shape, the fix, and where the value was read from.
+ * It never contains the access key; at most the endpoint's host.
+ */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  /** The environment variable at fault, e.g. `COMMUNICATION_SERVICES_CONNECTION_STRING`. */
+  readonly variable: string;
+  /** One line: what is wrong. */
+  readonly problem: string;
+  /** One line: what to do about it. */
+  readonly fix: string;
+
+  constructor(
+    variable: string,
+    problem: string,
+    options: { fix?: string; expected?: string; source?: string } = {},
+  ) {
+    const fix = options.fix ?? COPY_AGAIN[variable] ?? "Check the value.";
+    const expected = options.expected ?? EXPECTED[variable];
+    const lines = [`${variable} ${problem}`];
+    if (expected) lines.push(`  Expected: ${expected}`);
+    lines.push(`  Fix:      ${fix}`);
+    if (options.source) lines.push(`  Set in:   ${options.source}`);
+    super(lines.join("\n"));
+    this.variable = variable;
+    this.problem = problem;
+    this.fix = fix;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Where to read variables from (and where `.env` values are added). Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** The `.env` file to load, or `false` for none. Default: `<repo root>/.env`. A missing file is fine. */
+  envFile?: string | false;
+}
+
+/**
+ * Reads and checks the configuration.
+ * @returns the configuration, or `undefined` when none of the three variables is set (the
+ *   runner then uses the offline emulator).
+ * @throws {ConfigError} when a value is set but wrong.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config | undefined {
+  const env = options.env ?? process.env;
+  const envFile = options.envFile ?? path.join(repoRoot(), ".env");
+  const sourceOf = loadEnvFile(env, envFile);
+
+  const connectionString = read(env, CONNECTION_STRING_VARIABLE);
+  const endpoint = read(env, ENDPOINT_VARIABLE);
+  const accessKey = read(env, ACCESS_KEY_VARIABLE);
+
+  if (connectionString !== undefined) {
+    const source = sourceOf(CONNECTION_STRING_VARIABLE);
+    const parsed = parseConnectionString(connectionString, source);
+    return { kind: "connection-string", endpoint: parsed.endpoint, connectionString };
+  }
+  if (endpoint !== undefined) {
+    const url = checkEndpoint(ENDPOINT_VARIABLE, endpoint, sourceOf(ENDPOINT_VARIABLE));
+    if (accessKey === undefined) return { kind: "entra-id", endpoint: url };
+    checkAccessKey(ACCESS_KEY_VARIABLE, accessKey, sourceOf(ACCESS_KEY_VARIABLE));
+    return { kind: "access-key", endpoint: url, accessKey };
+  }
+  if (accessKey !== undefined) {
+    throw new ConfigError(ACCESS_KEY_VARIABLE, `is set, but ${ENDPOINT_VARIABLE} is not.`, {
+      expected: `${ENDPOINT_VARIABLE}=${EXPECTED[ENDPOINT_VARIABLE]} together with ${ACCESS_KEY_VARIABLE}`,
+      fix: `An access key belongs to one resource: also set ${ENDPOINT_VARIABLE} (${KEYS_PAGE} → "Endpoint"), or use ${CONNECTION_STRING_VARIABLE} instead.`,
+      source: sourceOf(ACCESS_KEY_VARIABLE),
+    });
+  }
+  return undefined;
+}
+
+/** One line for the learner: which resource, and how we sign in. Never shows a key. */
+export function describeConfig(config: Config): string {
+  switch (config.kind) {
+    case "connection-string":
+      return `connection string for ${config.endpoint}`;
+    case "access-key":
+      return `endpoint and access key for ${config.endpoint}`;
+    case "entra-id":
+      return `Microsoft Entra ID (DefaultAzureCredential) for ${config.endpoint}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Loads `envFile` into `env` without overriding variables that are already present (even empty),
+ * and returns a function telling where a variable came from, for error messages.
+ */
+function loadEnvFile(env: NodeJS.ProcessEnv, envFile: string | false): (variable: string) => string {
+  const before = new Set(Object.keys(env));
+  if (envFile !== false) {
+    const result = dotenv.config({ path: envFile, quiet: true, processEnv: env as Record<string, string> });
+    const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+    if (result.error && code !== "ENOENT") {
+      throw new ConfigError(".env", `could not be read (${code ?? result.error.message}).`, {
+        expected: `a readable file at ${envFile}, or no file at all`,
+        fix: "Check the file's permissions, or delete it and copy .env.sample to .env again.",
+      });
+    }
+  }
+  return (variable) =>
+    envFile !== false && !before.has(variable) ? `the .env file (${envFile})` : "the environment";
+}
+
+/** A variable's value, or `undefined` when it is missing or empty. */
+function read(env: NodeJS.ProcessEnv, variable: string): string | undefined {
+  const value = env[variable];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by all three variables: the mistakes of copy and paste
+
+const QUOTES = `"'\`“”‘’«»`;
+const PLACEHOLDERS = [
+  /<[^<>]*>/, // <your connection string>, <your-resource>
+  /\.\.\.|…/, // endpoint=...;accesskey=...
+  /\byour[-_ ]?(resource|access[-_ ]?key|key|connection[-_ ]?string|endpoint)\b/i, // your-access-key
+  /^(x{3,}|changeme|todo|placeholder)$/i,
+];
+
+function checkPasted(variable: string, value: string, source: string): void {
+  const trimmed = value.trim();
+  if (trimmed === "") {
+    throw new ConfigError(variable, "contains only spaces.", {
+      fix: `Paste the value, or leave ${variable}= empty if you do not use it.`,
+      source,
+    });
+  }
+  const first = trimmed.charAt(0);
+  const last = trimmed.charAt(trimmed.length - 1);
+  if (QUOTES.includes(first) || QUOTES.includes(last)) {
+    throw new ConfigError(variable, "is wrapped in quotes (or starts or ends with one).", {
+      fix: `Remove the quotes around the value: ${variable}=value. In .env one pair of plain quotes is fine, but not two pairs or typographic quotes.`,
+      source,
+    });
+  }
+  if (trimmed !== value) {
+    throw new ConfigError(variable, "has spaces or a line break before or after the value.", {
+      fix: "Remove the surrounding whitespace (it was probably copied along with the value).",
+      source,
+    });
+  }
+  if (PLACEHOLDERS.some((pattern) => pattern.test(value))) {
+    throw new ConfigError(variable, "looks like the placeholder from .env.sample, not a real value.", {
+      fix: `${COPY_AGAIN[variable] ?? "Replace it with the real value."} Or leave ${variable}= empty to use the offline emulator.`,
+      source,
+    });
+  }
+  if (/\s/.test(value)) {
+    throw new ConfigError(variable, "has a space or a line break inside the value.", {
+      fix: `${COPY_AGAIN[variable]} Make sure it is pasted as one line.`,
+      source,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connection string
+
+/** Checks `endpoint=https://HOST/;accesskey=KEY` part by part, the way the SDK will read it. */
+function parseConnectionString(value: string, source: string): { endpoint: string } {
+  const variable = CONNECTION_STRING_VARIABLE;
+  checkPasted(variable, value, source);
+  const fail = (problem: string, fix?: string): never => {
+    throw new ConfigError(variable, problem, { fix, source });
+  };
+
+  const looksLikeUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  if (looksLikeUrl && !/accesskey=/i.test(value)) {
+    fail(
+      `holds an endpoint${hostHint(value)}, not a connection string.`,
+      `Put the endpoint in ${ENDPOINT_VARIABLE} (with ${ACCESS_KEY_VARIABLE}, or alone for Microsoft Entra ID) and leave ${variable} empty; or ${lowerFirst(COPY_AGAIN[variable])}`,
+    );
+  }
+  if (!value.includes(";") && isBase64(value)) {
+    fail(
+      "holds what looks like an access key alone, not a connection string.",
+      `Put the key in ${ACCESS_KEY_VARIABLE} and the endpoint in ${ENDPOINT_VARIABLE}; or ${lowerFirst(COPY_AGAIN[variable])}`,
+    );
+  }
+
+  const segments = value.split(";");
+  if (segments.length > 1 && segments.at(-1) === "") fail("ends with a ';' (nothing may follow the key).");
+  if (segments.some((segment) => segment === "")) fail("has an empty part (';;' or a leading ';').");
+
+  const parts = new Map<string, string>();
+  const order: string[] = [];
+  for (const segment of segments) {
+    const equals = segment.indexOf("=");
+    if (equals <= 0 && /^[a-z]+:\/\//i.test(segment)) fail("has a URL without 'endpoint=' in front of it.");
+    if (equals <= 0) fail("has a part that is not of the form name=value.");
+    const name = segment.slice(0, equals).toLowerCase();
+    if (name !== "endpoint" && name !== "accesskey") {
+      const shown = /^[a-z][a-z0-9_-]{0,39}$/i.test(name) ? ` '${segment.slice(0, equals)}'` : "";
+      fail(
+        `has an unknown part${shown}: a Communication Services connection string has exactly two parts, endpoint and accesskey.`,
+        `Is it the connection string of another Azure service? ${COPY_AGAIN[variable]}`,
+      );
+    }
+    if (parts.has(name)) fail(`contains '${name}=' twice (was it pasted twice?).`);
+    parts.set(name, segment.slice(equals + 1));
+    order.push(name);
+  }
+  if (!parts.has("endpoint")) fail("has no 'endpoint=' part.");
+  if (!parts.has("accesskey")) fail("has no 'accesskey=' part.");
+  if (order[0] !== "endpoint") {
+    fail(
+      "has its parts in the wrong order: 'endpoint=' must come first.",
+      "Write it as endpoint=…;accesskey=… (the SDK accepts no other order), or copy it again from the portal.",
+    );
+  }
+
+  const endpoint = checkEndpoint(variable, parts.get("endpoint") ?? "", source, "an endpoint");
+  checkAccessKey(variable, parts.get("accesskey") ?? "", source, "an access key");
+  return { endpoint };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The endpoint
+
+/**
+ * Checks an endpoint URL and returns it normalised as `https://host[:port]/`.
+ * @param what how to name the value in messages: "" for the whole variable, "an endpoint" inside a connection string.
+ */
+function checkEndpoint(variable: string, value: string, source: string, what = ""): string {
+  const subject = what ? `has ${what} ` : "has a value ";
+  const fail = (problem: string, fix?: string): never => {
+    throw new ConfigError(variable, `${subject}${problem}`, { fix, source });
+  };
+  if (!what) checkPasted(variable, value, source);
+  if (value === "")
+    throw new ConfigError(variable, "has an empty endpoint (nothing after 'endpoint=').", { source });
+
+  if (variable === ENDPOINT_VARIABLE && /(^|;)(endpoint|accesskey)=/i.test(value)) {
+    fail(
+      "that is a connection string, not an endpoint.",
+      `Move the whole value to ${CONNECTION_STRING_VARIABLE} and leave ${ENDPOINT_VARIABLE} and ${ACCESS_KEY_VARIABLE} empty.`,
+    );
+  }
+  if (!value.includes("://")) {
+    if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/?$/i.test(value)) {
+      fail("without https:// in front.", `Write it as https://${value.replace(/\/$/, "")}/`);
+    }
+    if (variable === ENDPOINT_VARIABLE && isBase64(value)) {
+      fail(
+        "that looks like an access key, not an endpoint.",
+        `Put the key in ${ACCESS_KEY_VARIABLE}; ${lowerFirst(COPY_AGAIN[ENDPOINT_VARIABLE])}`,
+      );
+    }
+    fail("that is not a URL: it must start with https://.");
+  }
+
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail("that is not a valid URL.");
+  }
+  const host = url.host;
+  if (url.protocol === "http:") {
+    fail(
+      `that starts with http://, but Communication Services needs https://.`,
+      `Use https://${host}/ (the offline emulator serves https too).`,
+    );
+  }
+  if (url.protocol !== "https:") fail("that does not start with https://.", `Use https://${host}/`);
+  if (host === "") fail("without a host name.");
+  if (url.username || url.password) {
+    fail("that contains a user name or password (user:pass@).", `Use https://${host}/ and nothing more.`);
+  }
+  if (url.pathname !== "/" && url.pathname !== "") {
+    fail(
+      `with a path after the host: it must be the resource's root URL.`,
+      `Use https://${host}/ and nothing more.`,
+    );
+  }
+  if (url.search || url.hash || value.includes("?") || value.includes("#")) {
+    fail("with a query (?…) or fragment (#…).", `Use https://${host}/ and nothing more.`);
+  }
+  return `https://${host}/`;
+}
+
+/** ` (https://host/)` when the value parses as a URL; the host is not a secret, the rest may be. */
+function hostHint(value: string): string {
+  try {
+    const url = new URL(value);
+    return url.host ? ` (${url.protocol}//${url.host}/)` : "";
+  } catch {
+    return "";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The access key
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Strict, canonical base64: the standard alphabet, correct padding, nothing else. */
+function isBase64(value: string): boolean {
+  return value !== "" && BASE64.test(value) && Buffer.from(value, "base64").toString("base64") === value;
+}
+
+/** Checks an access key: it must be the base64 text the portal shows. Never repeats the key. */
+function checkAccessKey(variable: string, key: string, source: string, what = ""): void {
+  const subject = what ? `has ${what} ` : "has a value ";
+  const fail = (problem: string, fix?: string): never => {
+    throw new ConfigError(variable, `${subject}${problem}`, { fix, source });
+  };
+  if (!what) checkPasted(variable, key, source);
+  if (key === "")
+    throw new ConfigError(variable, "has an empty access key (nothing after 'accesskey=').", { source });
+  if (!what) {
+    if (/^accesskey=/i.test(key))
+      fail("starting with 'accesskey='.", "Keep only what comes after 'accesskey='.");
+    if (/endpoint=/i.test(key)) {
+      fail(
+        "that is a connection string, not a key.",
+        `Move the whole value to ${CONNECTION_STRING_VARIABLE} and leave ${ENDPOINT_VARIABLE} and ${ACCESS_KEY_VARIABLE} empty.`,
+      );
+    }
+    if (/^[a-z]+:\/\//i.test(key)) {
+      fail("that is a URL, not a key.", `Did you swap ${ENDPOINT_VARIABLE} and ${ACCESS_KEY_VARIABLE}?`);
+    }
+  }
+  if (isBase64(key)) return;
+
+  const invalid = "that is not valid base64";
+  if (/[-_]/.test(key) && /^[A-Za-z0-9\-_]+=*$/.test(key))
+    fail(`${invalid}: it uses '-' or '_' (URL-safe base64).`);
+  if (!/^[A-Za-z0-9+/=]+$/.test(key)) fail(`${invalid}: it contains characters a key never has.`);
+  if (/=[^=]/.test(key) || /={3,}$/.test(key))
+    fail(`${invalid}: '=' may only appear at the end, once or twice.`);
+  if (key.length % 4 !== 0) {
+    fail(
+      `${invalid}: its length (${key.length} characters) is not a multiple of 4; part of it is missing or extra.`,
+    );
+  }
+  fail(`${invalid}: it is not in canonical form (was it edited?).`);
+}
+
+function lowerFirst(text: string | undefined): string {
+  return text ? text.charAt(0).toLowerCase() + text.slice(1) : "";
+}

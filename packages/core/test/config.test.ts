@@ -1,0 +1,327 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Config, ConfigError, describeConfig, loadConfig } from "../src/config.js";
+import { repoRoot } from "../src/paths.js";
+
+const CS = "COMMUNICATION_SERVICES_CONNECTION_STRING";
+const EP = "COMMUNICATION_SERVICES_ENDPOINT";
+const AK = "COMMUNICATION_SERVICES_ACCESS_KEY";
+
+/** A realistic key: 64 bytes in base64 = 88 characters, with '+' or '/' in it. */
+const KEY = createHash("sha512").update("acs quickstart test key 7").digest("base64");
+const HOST = "myacs.communication.azure.com";
+const ENDPOINT = `https://${HOST}/`;
+const CONNECTION_STRING = `endpoint=${ENDPOINT};accesskey=${KEY}`;
+
+/** Loads with only the given variables, never reading a real .env. */
+function load(env: NodeJS.ProcessEnv): Config | undefined {
+  return loadConfig({ env: { ...env }, envFile: false });
+}
+
+function failure(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(Object.keys(env))}`);
+}
+
+/** No 8 consecutive characters of the key may appear: not the key, not a part of it. */
+function expectNoKey(text: string, key = KEY): void {
+  for (let i = 0; i + 8 <= key.length; i++) expect(text).not.toContain(key.slice(i, i + 8));
+}
+
+it("the test key looks like a real one", () => {
+  expect(KEY).toHaveLength(88);
+  expect(KEY).toMatch(/[+/]/);
+});
+
+describe("valid configurations", () => {
+  it("reads a connection string as the portal shows it", () => {
+    expect(load({ [CS]: CONNECTION_STRING })).toEqual({
+      kind: "connection-string",
+      endpoint: ENDPOINT,
+      connectionString: CONNECTION_STRING,
+    });
+  });
+
+  it.each([
+    [`Endpoint=https://MyAcs.communication.azure.com;AccessKey=${KEY}`, ENDPOINT],
+    [`ENDPOINT=https://${HOST}:443/;ACCESSKEY=${KEY}`, ENDPOINT],
+    [`endpoint=https://127.0.0.1:8443/;accesskey=${KEY}`, "https://127.0.0.1:8443/"],
+    [`endpoint=https://localhost:8443;accesskey=${KEY}`, "https://localhost:8443/"],
+    [`endpoint=https://${HOST}/;accesskey=cHc=`, ENDPOINT],
+  ])("accepts %s (any letter case, with or without '/', with a port)", (value, endpoint) => {
+    expect(load({ [CS]: value })).toEqual({ kind: "connection-string", endpoint, connectionString: value });
+  });
+
+  it("reads an endpoint with an access key", () => {
+    expect(load({ [EP]: ENDPOINT, [AK]: KEY })).toEqual({
+      kind: "access-key",
+      endpoint: ENDPOINT,
+      accessKey: KEY,
+    });
+  });
+
+  it("reads an endpoint alone as Microsoft Entra ID", () => {
+    expect(load({ [EP]: `https://${HOST}` })).toEqual({ kind: "entra-id", endpoint: ENDPOINT });
+  });
+
+  it("returns undefined when nothing is set, or everything is empty (.env.sample copied as it is)", () => {
+    expect(load({})).toBeUndefined();
+    expect(load({ [CS]: "", [EP]: "", [AK]: "" })).toBeUndefined();
+  });
+
+  it("prefers the connection string, then endpoint + key, then endpoint alone", () => {
+    const other = "https://other.communication.azure.com/";
+    expect(load({ [CS]: CONNECTION_STRING, [EP]: other, [AK]: KEY })?.kind).toBe("connection-string");
+    expect(load({ [CS]: CONNECTION_STRING, [EP]: other })?.endpoint).toBe(ENDPOINT);
+    expect(load({ [CS]: "", [EP]: other, [AK]: KEY })?.kind).toBe("access-key");
+    expect(load({ [CS]: "", [EP]: other, [AK]: "" })?.kind).toBe("entra-id");
+  });
+});
+
+describe("describeConfig", () => {
+  it("says which resource and how, never the key", () => {
+    const lines = [
+      describeConfig({ kind: "connection-string", endpoint: ENDPOINT, connectionString: CONNECTION_STRING }),
+      describeConfig({ kind: "access-key", endpoint: ENDPOINT, accessKey: KEY }),
+      describeConfig({ kind: "entra-id", endpoint: ENDPOINT }),
+    ];
+    expect(lines).toEqual([
+      `connection string for ${ENDPOINT}`,
+      `endpoint and access key for ${ENDPOINT}`,
+      `Microsoft Entra ID (DefaultAzureCredential) for ${ENDPOINT}`,
+    ]);
+    for (const line of lines) expectNoKey(line);
+  });
+});
+
+/** Alterations of the key that must be rejected, and what the message must say. */
+const urlSafeKey = KEY.replace(/\+/g, "-").replace(/\//g, "_");
+const nonCanonicalKey = `${KEY.slice(0, 85)}${KEY[85] === "B" ? "C" : "B"}==`;
+
+describe("malformed connection strings", () => {
+  const cases: [string, string, RegExp][] = [
+    ["in double quotes", `"${CONNECTION_STRING}"`, /quotes/],
+    ["in single quotes", `'${CONNECTION_STRING}'`, /quotes/],
+    ["in typographic quotes", `“${CONNECTION_STRING}”`, /quotes/],
+    ["with a leading space", ` ${CONNECTION_STRING}`, /spaces or a line break before or after/],
+    ["with a trailing line break", `${CONNECTION_STRING}\n`, /spaces or a line break before or after/],
+    [
+      "with a line break inside",
+      `endpoint=${ENDPOINT};accesskey=${KEY.slice(0, 40)}\n${KEY.slice(40)}`,
+      /inside/,
+    ],
+    ["of spaces only", "   ", /only spaces/],
+    ["the .env.sample placeholder", "<your connection string>", /placeholder/],
+    [
+      "with placeholders inside",
+      "endpoint=https://<your-resource>.communication.azure.com/;accesskey=<your-access-key>",
+      /placeholder/,
+    ],
+    ["with dots for values", "endpoint=...;accesskey=...", /placeholder/],
+    ["an endpoint instead", ENDPOINT, /holds an endpoint \(https:\/\/myacs\.communication\.azure\.com\/\)/],
+    ["a key alone", KEY, /access key alone/],
+    ["ending with ';'", `${CONNECTION_STRING};`, /ends with a ';'/],
+    ["with ';;'", `endpoint=${ENDPOINT};;accesskey=${KEY}`, /empty part/],
+    ["in the wrong order", `accesskey=${KEY};endpoint=${ENDPOINT}`, /wrong order/],
+    [
+      "with endpoint twice",
+      `endpoint=${ENDPOINT};endpoint=${ENDPOINT};accesskey=${KEY}`,
+      /'endpoint=' twice/,
+    ],
+    ["with accesskey twice", `${CONNECTION_STRING};accesskey=${KEY}`, /'accesskey=' twice/],
+    ["pasted twice", `${CONNECTION_STRING}${CONNECTION_STRING}`, /not valid base64|twice|unknown/],
+    ["without accesskey", `endpoint=${ENDPOINT}`, /no 'accesskey=' part/],
+    ["without endpoint", `accesskey=${KEY}`, /no 'endpoint=' part/],
+    ["without 'endpoint=' before the URL", `${ENDPOINT};accesskey=${KEY}`, /URL without 'endpoint='/],
+    ["of another service", `AccountName=x;AccountKey=${KEY}`, /unknown part 'AccountName'/],
+    ["with an http endpoint", `endpoint=http://${HOST}/;accesskey=${KEY}`, /http:\/\/.*needs https:\/\//],
+    ["with an ftp endpoint", `endpoint=ftp://${HOST}/;accesskey=${KEY}`, /does not start with https:\/\//],
+    ["with an endpoint without scheme", `endpoint=${HOST};accesskey=${KEY}`, /without https:\/\/ in front/],
+    ["with an endpoint path", `endpoint=${ENDPOINT}identities;accesskey=${KEY}`, /path/],
+    ["with an endpoint query", `endpoint=${ENDPOINT}?a=b;accesskey=${KEY}`, /query/],
+    [
+      "with credentials in the URL",
+      `endpoint=https://me:pw@${HOST}/;accesskey=${KEY}`,
+      /user name or password/,
+    ],
+    ["with an empty endpoint", `endpoint=;accesskey=${KEY}`, /empty endpoint/],
+    ["with an empty key", `endpoint=${ENDPOINT};accesskey=`, /empty access key/],
+    [
+      "with a truncated key",
+      `endpoint=${ENDPOINT};accesskey=${KEY.slice(0, 85)}`,
+      /length \(85 characters\)/,
+    ],
+    ["with a URL-safe key", `endpoint=${ENDPOINT};accesskey=${urlSafeKey}`, /URL-safe/],
+    ["with '=' inside the key", `endpoint=${ENDPOINT};accesskey=${KEY.slice(0, 40)}=${KEY.slice(41)}`, /'='/],
+    [
+      "with a stray character in the key",
+      `endpoint=${ENDPOINT};accesskey=${KEY.slice(0, 40)}!${KEY.slice(41)}`,
+      /char/,
+    ],
+    ["with a non-canonical key", `endpoint=${ENDPOINT};accesskey=${nonCanonicalKey}`, /canonical/],
+  ];
+
+  it.each(cases)(
+    "%s → ConfigError naming the variable, with the fix, without the key",
+    (_, value, problem) => {
+      const error = failure({ [CS]: value });
+      expect(error.variable).toBe(CS);
+      expect(error.message.split("\n")[0]).toMatch(new RegExp(`^${CS} `));
+      expect(error.message).toMatch(problem);
+      expect(error.message).toMatch(/Fix: /);
+      expect(error.message.split("\n").length).toBeGreaterThanOrEqual(3);
+      expect(error.fix.length).toBeGreaterThan(10);
+      expectNoKey(error.message);
+      expectNoKey(error.message, urlSafeKey);
+    },
+  );
+
+  it("shows the expected shape and where the value came from", () => {
+    const { message } = failure({ [CS]: `"${CONNECTION_STRING}"` });
+    expect(message).toContain(
+      "Expected: endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>",
+    );
+    expect(message).toContain("Set in:   the environment");
+  });
+
+  it("points an endpoint in the connection-string variable to the endpoint variable", () => {
+    expect(failure({ [CS]: ENDPOINT }).fix).toContain(EP);
+  });
+
+  it("shows the portal page to copy from", () => {
+    expect(failure({ [CS]: "<your connection string>" }).fix).toMatch(/Settings → Keys/);
+  });
+});
+
+describe("malformed endpoints and keys", () => {
+  const cases: [string, NodeJS.ProcessEnv, string, RegExp][] = [
+    [
+      "a connection string in ENDPOINT",
+      { [EP]: CONNECTION_STRING },
+      EP,
+      /connection string, not an endpoint/,
+    ],
+    ["a key in ENDPOINT", { [EP]: KEY }, EP, /looks like an access key/],
+    ["http:// in ENDPOINT", { [EP]: `http://${HOST}/` }, EP, /needs https:\/\//],
+    ["no scheme in ENDPOINT", { [EP]: HOST }, EP, /without https:\/\//],
+    [
+      "a placeholder in ENDPOINT",
+      { [EP]: "https://<your-resource>.communication.azure.com/" },
+      EP,
+      /placeholder/,
+    ],
+    ["a path in ENDPOINT", { [EP]: `${ENDPOINT}identities` }, EP, /path/],
+    ["quotes in ENDPOINT", { [EP]: `'${ENDPOINT}'` }, EP, /quotes/],
+    ["a trailing space in ENDPOINT", { [EP]: `${ENDPOINT} ` }, EP, /before or after/],
+    ["garbage in ENDPOINT", { [EP]: "myacs" }, EP, /not a URL/],
+    ["a key without endpoint", { [AK]: KEY }, AK, new RegExp(`${EP} is not`)],
+    ["a placeholder key", { [EP]: ENDPOINT, [AK]: "your-access-key" }, AK, /placeholder/],
+    [
+      "'accesskey=' in the key",
+      { [EP]: ENDPOINT, [AK]: `accesskey=${KEY}` },
+      AK,
+      /starting with 'accesskey='/,
+    ],
+    [
+      "a connection string as key",
+      { [EP]: ENDPOINT, [AK]: CONNECTION_STRING },
+      AK,
+      /connection string, not a key/,
+    ],
+    ["a URL as key", { [EP]: ENDPOINT, [AK]: ENDPOINT }, AK, /URL, not a key/],
+    ["a truncated key", { [EP]: ENDPOINT, [AK]: KEY.slice(1) }, AK, /not a multiple of 4/],
+    ["a whitespace-only key", { [EP]: ENDPOINT, [AK]: " \t" }, AK, /only spaces/],
+    ["a quoted key", { [EP]: ENDPOINT, [AK]: `"${KEY}"` }, AK, /quotes/],
+  ];
+
+  it.each(cases)("%s → ConfigError for the right variable, without the key", (_, env, variable, problem) => {
+    const error = failure(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(problem);
+    expect(error.message).toMatch(/Fix: /);
+    expectNoKey(error.message);
+  });
+
+  it("suggests the https form of a bare host", () => {
+    expect(failure({ [EP]: HOST }).fix).toBe(`Write it as https://${HOST}/`);
+  });
+
+  it("checks the endpoint before the key", () => {
+    expect(failure({ [EP]: `http://${HOST}/`, [AK]: "nope" }).variable).toBe(EP);
+  });
+});
+
+describe("the .env file", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "core-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const envFile = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it("is loaded into the given env without overriding what is already there", () => {
+    const file = envFile(
+      "a.env",
+      `# a comment\n${CS}="${CONNECTION_STRING}"\nAZURE_TENANT_ID=tenant-from-file\nACS_QUICKSTART_STATE_DIR=/tmp/x\n`,
+    );
+    const env: NodeJS.ProcessEnv = { AZURE_TENANT_ID: "tenant-from-shell" };
+    expect(loadConfig({ env, envFile: file })).toEqual({
+      kind: "connection-string",
+      endpoint: ENDPOINT,
+      connectionString: CONNECTION_STRING, // one pair of quotes in .env is fine: dotenv removes them
+    });
+    expect(env.AZURE_TENANT_ID).toBe("tenant-from-shell");
+    expect(env.ACS_QUICKSTART_STATE_DIR).toBe("/tmp/x");
+  });
+
+  it("is shadowed by a variable that is present but empty (how the tests keep a real .env out)", () => {
+    const file = envFile("b.env", `${CS}=${CONNECTION_STRING}\n`);
+    expect(loadConfig({ env: { [CS]: "" }, envFile: file })).toBeUndefined();
+  });
+
+  it("a value in the shell wins over the file", () => {
+    const file = envFile("c.env", `${EP}=https://from-file.communication.azure.com/\n`);
+    expect(loadConfig({ env: { [EP]: ENDPOINT }, envFile: file })).toEqual({
+      kind: "entra-id",
+      endpoint: ENDPOINT,
+    });
+  });
+
+  it("a missing file means nothing configured", () => {
+    expect(loadConfig({ env: {}, envFile: path.join(dir, "missing.env") })).toBeUndefined();
+  });
+
+  it("errors say that the value came from the file", () => {
+    const file = envFile("d.env", `${CS}='"${CONNECTION_STRING}"'\n`);
+    const error = (() => {
+      try {
+        loadConfig({ env: {}, envFile: file });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toContain(`Set in:   the .env file (${file})`);
+    expectNoKey(error?.message ?? "");
+  });
+
+  it("the default file is <repo root>/.env, found from the folder with npm workspaces", () => {
+    const root = path.join(dir, "repo");
+    const deep = path.join(root, "samples", "one", "src");
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(root, "package.json"), JSON.stringify({ workspaces: ["samples/*"] }));
+    writeFileSync(path.join(root, "samples", "one", "package.json"), JSON.stringify({ name: "one" }));
+    expect(repoRoot(deep)).toBe(root);
+    expect(repoRoot(path.join(dir))).toBe(path.join(dir)); // no workspace root above: the folder itself
+    expect(repoRoot()).toBe(path.resolve(import.meta.dirname, "../../.."));
+  });
+});
