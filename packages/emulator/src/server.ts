@@ -1,0 +1,200 @@
+/**
+ * Transport 2: a standalone HTTPS server of the same one handler (`npm run emulator`).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureCertificate } from "./certificate.js";
+import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+import { BODY_LIMIT_BYTES } from "./routes.js";
+
+export const DEFAULT_PORT = 8443;
+export const DEFAULT_HOST = "127.0.0.1";
+
+export interface StandaloneOptions extends EmulatorOptions {
+  /** Default 8443; 0 takes a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The emulator's own folder (cert.pem, key.pem, state.json, connection.env). See defaultStateDir(). */
+  stateDir?: string;
+  /** Also write/update COMMUNICATION_SERVICES_CONNECTION_STRING and NODE_EXTRA_CA_CERTS in this dotenv file. */
+  envFile?: string;
+}
+
+export interface StandaloneEmulator {
+  url: string;
+  host: string;
+  port: number;
+  connectionString: string;
+  caPem: string;
+  caPath: string;
+  /** `<stateDir>/connection.env`, always written. */
+  connectionEnvPath: string;
+  stateDir: string;
+  emulator: Emulator;
+  close(): Promise<void>;
+}
+
+/** `$ACS_QUICKSTART_STATE_DIR/emulator`, else `<repo root>/.quickstart/emulator`. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.ACS_QUICKSTART_STATE_DIR;
+  if (root) return resolve(root, "emulator");
+  return join(findRepoRoot() ?? process.cwd(), ".quickstart", "emulator");
+}
+
+/** Walks up from this file to the package.json that declares "workspaces". */
+export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = from;
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg)) {
+      try {
+        if ("workspaces" in JSON.parse(readFileSync(pkg, "utf8"))) return dir;
+      } catch {
+        // not a usable package.json: keep walking
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Promise<StandaloneEmulator> {
+  const { port: wantedPort, host: wantedHost, stateDir: givenDir, envFile, ...emulatorOptions } = opts;
+  const host = wantedHost ?? DEFAULT_HOST;
+  const stateDir = resolve(givenDir ?? defaultStateDir());
+  mkdirSync(stateDir, { recursive: true });
+  const certificate = await ensureCertificate(stateDir);
+  const emulator = await createEmulator({ stateFile: join(stateDir, "state.json"), ...emulatorOptions });
+
+  const server = createServer(
+    { key: certificate.keyPem, cert: certificate.certPem, keepAlive: true },
+    (req, res) => {
+      serve(emulator, req, res).catch((error: unknown) => {
+        console.error("ACS emulator: failed to answer a request", error);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    },
+  );
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once("error", reject);
+    server.listen(wantedPort ?? DEFAULT_PORT, host, () => {
+      server.off("error", reject);
+      resolveListen();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const url = `https://${urlHost}:${port}`;
+  const connectionString = `endpoint=${url}/;accesskey=${emulator.accessKey}`;
+  const lines = {
+    COMMUNICATION_SERVICES_CONNECTION_STRING: connectionString,
+    NODE_EXTRA_CA_CERTS: certificate.certPath,
+  };
+  const connectionEnvPath = join(stateDir, "connection.env");
+  writeEnvFile(connectionEnvPath, lines);
+  if (envFile) writeEnvFile(resolve(envFile), lines);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    host,
+    port,
+    connectionString,
+    caPem: certificate.certPem,
+    caPath: certificate.certPath,
+    connectionEnvPath,
+    stateDir,
+    emulator,
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        await emulator.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = declared > BODY_LIMIT_BYTES;
+  // Read to the end (so the 413 can be written), keeping at most the limit; a huge upload is cut off.
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT_BYTES) tooLarge = true;
+    else chunks.push(chunk);
+    if (size > 64 * BODY_LIMIT_BYTES) {
+      req.socket.destroy();
+      return;
+    }
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const method = (req.method ?? "GET").toUpperCase();
+  const rawTarget = req.url ?? "/";
+  const authority = req.headers.host ?? "localhost";
+  // The one handler answers 413 from the declared length, without a body to read.
+  if (tooLarge) headers.set("content-length", String(Math.max(declared, size)));
+  const hasBody = !tooLarge && method !== "GET" && method !== "HEAD" && chunks.length > 0;
+  let request: Request;
+  try {
+    request = new Request(`https://${authority}${rawTarget.startsWith("/") ? rawTarget : `/${rawTarget}`}`, {
+      method,
+      headers,
+      ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+    });
+  } catch {
+    res.writeHead(400, { "content-type": "text/plain" }).end("Bad request target or Host header.");
+    return;
+  }
+  const response = await emulator.handle(request, { rawTarget });
+  if (response.type === "error") {
+    // A fault with `reset: true`: drop the connection, as a network failure would.
+    req.socket.destroy();
+    return;
+  }
+  const body = Buffer.from(await response.arrayBuffer());
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    res.setHeader(name, value);
+  });
+  if (response.status !== 204 && response.status !== 304) res.setHeader("content-length", body.length);
+  if (tooLarge) res.setHeader("connection", "close");
+  res.end(body);
+}
+
+/** Sets KEY=value lines in a dotenv file, keeping its other lines; written atomically. */
+export function writeEnvFile(path: string, values: Record<string, string>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const existing = existsSync(path) ? readFileSync(path, "utf8").split(/\r?\n/) : [];
+  const kept = existing.filter((line) => {
+    const key = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
+    return !(key && key in values);
+  });
+  while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
+  const lines = [...kept, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)];
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${lines.join("\n")}\n`, { mode: 0o600 });
+  renameSync(temp, path);
+}
