@@ -1,0 +1,299 @@
+/**
+ * Remembers the identities a learner created, so that a later step (or a later run) can issue a
+ * token for, revoke or delete the same identity.
+ *
+ * The state is one JSON file, readable and editable by a person:
+ *
+ * ```json
+ * { "version": 1,
+ *   "identities": [
+ *     { "id": "8:acs:…_…", "endpoint": "https://myacs.communication.azure.com/",
+ *       "createdAt": "2026-11-25T00:40:51.000Z", "createdBy": "create-identity" } ] }
+ * ```
+ *
+ * An identity belongs to the resource that created it, so every entry is keyed by endpoint:
+ * an identity made on the emulator is never offered to Azure, and the other way round.
+ *
+ * Writes are atomic (a temporary file in the same folder, flushed, then renamed over the old
+ * one), and each change is applied to the file as it is on disk at that moment, under a lock
+ * file, so two terminals running steps at once do not overwrite each other's identities.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import { repoRoot } from "./paths.js";
+
+/** One remembered identity. */
+export interface StoredIdentity {
+  /** The identity's id, e.g. `8:acs:<resource id>_<user id>`. */
+  id: string;
+  /** The resource it belongs to, as `https://host/`. */
+  endpoint: string;
+  /** When it was created, ISO-8601 UTC. */
+  createdAt: string;
+  /** Which step (or note) created it. */
+  createdBy?: string;
+}
+
+/** What {@link IdentityStore.add} needs; `createdAt` defaults to now. */
+export interface NewIdentity {
+  id: string;
+  endpoint: string;
+  createdBy?: string;
+  createdAt?: string | Date;
+}
+
+/** The identity store's file cannot be used as it is. Names the file and what to do. */
+export class StateError extends Error {
+  override readonly name = "StateError";
+  /** The file at fault. */
+  readonly file: string;
+  /** One line: what is wrong. */
+  readonly problem: string;
+  /** One line: what to do about it. */
+  readonly fix: string;
+
+  constructor(file: string, problem: string, fix: string) {
+    super(`The identity store ${file} ${problem}\n  Fix:      ${fix}`);
+    this.file = file;
+    this.problem = problem;
+    this.fix = fix;
+  }
+}
+
+/**
+ * The folder for state that survives between runs: `ACS_QUICKSTART_STATE_DIR` when set,
+ * otherwise `<repo root>/.quickstart` (git-ignored).
+ */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.ACS_QUICKSTART_STATE_DIR;
+  return configured ? path.resolve(configured) : path.join(repoRoot(), ".quickstart");
+}
+
+const VERSION = 1;
+const LOCK_TIMEOUT_MS = 5_000;
+const STALE_LOCK_MS = 10_000;
+
+type StoreFile = { version: 1; identities: StoredIdentity[] } & Record<string, unknown>;
+
+export class IdentityStore {
+  /** The JSON file this store reads and writes. */
+  readonly file: string;
+
+  /** @param file default: `<state dir>/identities.json` (see {@link stateDir}). */
+  constructor(file: string = path.join(stateDir(), "identities.json")) {
+    this.file = path.resolve(file);
+  }
+
+  /** All remembered identities, oldest first; only those of `endpoint` when given. */
+  async list(endpoint?: string): Promise<StoredIdentity[]> {
+    const { identities } = await this.read();
+    if (endpoint === undefined) return identities;
+    const key = endpointKey(endpoint);
+    return identities.filter((identity) => endpointKey(identity.endpoint) === key);
+  }
+
+  /** The most recently created identity of `endpoint`, or `undefined` if there is none. */
+  async latest(endpoint: string): Promise<StoredIdentity | undefined> {
+    let latest: StoredIdentity | undefined;
+    for (const identity of await this.list(endpoint)) {
+      if (!latest || Date.parse(identity.createdAt) >= Date.parse(latest.createdAt)) latest = identity;
+    }
+    return latest;
+  }
+
+  /** Remembers an identity (once: adding the same id for the same endpoint again changes nothing). */
+  async add(entry: NewIdentity): Promise<StoredIdentity> {
+    const createdAt = entry.createdAt ?? new Date();
+    const identity: StoredIdentity = {
+      id: entry.id,
+      endpoint: endpointKey(entry.endpoint),
+      createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
+      ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+    };
+    return this.update((state) => {
+      const existing = state.identities.find(
+        (i) => i.id === identity.id && endpointKey(i.endpoint) === identity.endpoint,
+      );
+      if (existing) return { result: existing };
+      state.identities.push(identity);
+      return { result: identity, changed: true };
+    });
+  }
+
+  /** Forgets an identity (it is not deleted from the resource). Returns whether it was remembered. */
+  async remove(id: string): Promise<boolean> {
+    return this.update((state) => {
+      const before = state.identities.length;
+      state.identities = state.identities.filter((identity) => identity.id !== id);
+      const changed = state.identities.length !== before;
+      return { result: changed, changed };
+    });
+  }
+
+  /**
+   * Moves an unreadable file aside to `<file>.corrupt-<timestamp>` so that a new, empty store can
+   * start, and returns the new name. Does nothing (returns `undefined`) when the file is fine or
+   * missing. Nothing is deleted: the old content stays in the renamed file.
+   */
+  async repair(): Promise<string | undefined> {
+    return this.locked(async () => {
+      try {
+        await this.read();
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof StateError)) throw error;
+        const aside = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+        await rename(this.file, aside);
+        return aside;
+      }
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Reads and checks the file; a missing or empty file is an empty store. */
+  private async read(): Promise<StoreFile> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { version: VERSION, identities: [] };
+      throw error;
+    }
+    if (text.trim() === "") return { version: VERSION, identities: [] };
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw this.corrupt(`is not valid JSON (${(error as Error).message}).`);
+    }
+    return this.check(data);
+  }
+
+  private check(data: unknown): StoreFile {
+    if (!isObject(data) || !Array.isArray(data.identities)) {
+      throw this.corrupt(`is not of the form { "version": 1, "identities": [ … ] }.`);
+    }
+    if (data.version !== VERSION) {
+      throw this.corrupt(
+        `has version ${JSON.stringify(data.version)}; this code reads version ${VERSION}.`,
+        "It was written by another version of this project: update the code, or move the file aside.",
+      );
+    }
+    data.identities.forEach((entry: unknown, index: number) => {
+      const where = `identities[${index}]`;
+      if (!isObject(entry)) throw this.corrupt(`has ${where} that is not an object.`);
+      if (typeof entry.id !== "string" || entry.id === "")
+        throw this.corrupt(`has ${where} without an "id".`);
+      if (typeof entry.endpoint !== "string" || !isUrl(entry.endpoint)) {
+        throw this.corrupt(`has ${where} without a valid "endpoint" URL.`);
+      }
+      if (typeof entry.createdAt !== "string" || Number.isNaN(Date.parse(entry.createdAt))) {
+        throw this.corrupt(`has ${where} without a valid "createdAt" date.`);
+      }
+      if (entry.createdBy !== undefined && typeof entry.createdBy !== "string") {
+        throw this.corrupt(`has ${where} whose "createdBy" is not text.`);
+      }
+    });
+    return data as StoreFile; // entries keep any extra fields a person added: nothing is lost on rewrite
+  }
+
+  private corrupt(problem: string, fix?: string): StateError {
+    return new StateError(
+      this.file,
+      problem,
+      fix ??
+        `Correct it by hand (it is plain JSON), or rename it (e.g. to ${path.basename(this.file)}.corrupt) to start an empty list. Renaming deletes nothing from your resource.`,
+    );
+  }
+
+  /** Applies `change` to the file as it is on disk now, under the lock, and writes it back if changed. */
+  private async update<T>(change: (state: StoreFile) => { result: T; changed?: boolean }): Promise<T> {
+    return this.locked(async () => {
+      const state = await this.read();
+      const { result, changed } = change(state);
+      if (changed) await this.write(state);
+      return result;
+    });
+  }
+
+  /** Writes atomically: a temporary file in the same folder, flushed to disk, then renamed. */
+  private async write(state: StoreFile): Promise<void> {
+    const temporary = `${this.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    const handle = await open(temporary, "wx");
+    try {
+      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temporary, this.file);
+    } catch (error) {
+      await unlink(temporary).catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `task` while holding `<file>.lock`, created exclusively so only one writer (in this or
+   * another process) changes the file at a time. A lock older than 10 s is left over from a
+   * crashed run and is removed.
+   */
+  private async locked<T>(task: () => Promise<T>): Promise<T> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const lock = `${this.file}.lock`;
+    const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const handle = await open(lock, "wx");
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const age = await stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
+        if (age > STALE_LOCK_MS) {
+          await unlink(lock).catch(() => {});
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new StateError(
+            this.file,
+            `is locked by another run (${lock} exists).`,
+            `Wait for the other run to finish; if none is running, delete ${lock}.`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+      }
+    }
+    try {
+      return await task();
+    } finally {
+      await unlink(lock).catch(() => {});
+    }
+  }
+}
+
+/** Endpoints compare as `https://host[:port]/`, whatever trailing slash or letter case they were written with. */
+function endpointKey(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.protocol}//${url.host}/`;
+}
+
+function isUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
