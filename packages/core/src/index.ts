@@ -1,1 +1,45 @@
-export {};
+/**
+ * `@acs-quickstart/core`: what every step of the quickstart shares.
+ *
+ * - {@link loadConfig}: which resource, and how to sign in (connection string, endpoint + key, Entra ID)
+ * - {@link createIdentityClient}: the one place a `CommunicationIdentityClient` is made
+ * - {@link IdentityStore}: the identities created so far, remembered between runs
+ * - {@link formatExpiry}, {@link maskToken}: output that is readable and safe to share
+ * - {@link diagnose}: what went wrong and how to fix it
+ * - {@link Step}, {@link StepContext}: the shape of a tutorial step, shared by samples and runner
+ */
+export { type CreateIdentityClientOptions, createIdentityClient } from "./client.js";
+export {
+  ACCESS_KEY_VARIABLE,
+  CONNECTION_STRING_VARIABLE,
+  type Config,
+  ConfigError,
+  describeConfig,
+  ENDPOINT_VARIABLE,
+  type LoadConfigOptions,
+  loadConfig,
+} from "./config.js";
+export { type Diagnosis, diagnose, formatDiagnosis, redact } from "./diagnose.js";
+export {
+  formatExpiry,
+  MASK_VISIBLE_CHARACTERS,
+  maskToken,
+  revealSecrets,
+  setRevealSecrets,
+} from "./format.js";
+export {
+  IdentityStore,
+  type NewIdentity,
+  StateError,
+  type StoredIdentity,
+  stateDir,
+} from "./identity-store.js";
+export { repoRoot } from "./paths.js";
+export {
+  STEP_IDS,
+  type Step,
+  type StepContext,
+  type StepId,
+  TOKEN_LIFETIME_MINUTES,
+  TOKEN_SCOPES,
+} from "./step.js";
