@@ -93,3 +93,52 @@ export function entraToken(claims: { appid?: string; oid?: string; exp?: number;
 export const APP_ID = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
 export const USER_OBJECT_ID = "0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d";
 export const FOREIGN_ID = "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000000";
+
+export interface HandleCall {
+  method: string;
+  path: string;
+  body?: string;
+  /** Sign with this key (omit for an unsigned request). */
+  accessKey?: string;
+  date?: Date | string;
+  origin?: string;
+  headers?: Record<string, string | undefined>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed response bodies are read freely in assertions
+type Json = any;
+
+/** Calls the emulator's one Fetch handler directly, signed like the SDK (no transport). */
+export async function handleCall(
+  emulator: { handle(request: Request): Promise<Response> },
+  c: HandleCall,
+): Promise<{ status: number; headers: Headers; text: string; json: () => Json }> {
+  const origin = c.origin ?? "https://acs.example.com";
+  const headers: Record<string, string> = {};
+  if (c.body !== undefined) headers["content-type"] = "application/json";
+  if (c.accessKey) {
+    Object.assign(
+      headers,
+      signRequest({
+        method: c.method,
+        url: `${origin}${c.path}`,
+        body: c.body ?? "",
+        accessKey: c.accessKey,
+        ...(c.date ? { date: c.date } : {}),
+      }),
+    );
+  }
+  for (const [k, v] of Object.entries(c.headers ?? {})) {
+    if (v === undefined) delete headers[k];
+    else headers[k] = v;
+  }
+  const response = await emulator.handle(
+    new Request(`${origin}${c.path}`, {
+      method: c.method,
+      headers,
+      ...(c.body !== undefined ? { body: c.body } : {}),
+    }),
+  );
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}

@@ -1,0 +1,99 @@
+/**
+ * The command line of `npm run emulator`: flags, validation and the help text.
+ */
+import { parseArgs } from "node:util";
+import { isBase64Key } from "./emulator.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "./server.js";
+
+export const USAGE = `Usage: npm run emulator -- [options]
+
+Starts the offline Azure Communication Services Identity emulator over HTTPS.
+
+Options:
+  --port N                 port to listen on (default ${DEFAULT_PORT}; 0 takes a free port)
+  --host H                 address to bind (default ${DEFAULT_HOST}; a non-loopback address is reachable by others)
+  --access-key BASE64      access key of the emulated resource (default: random, made on first start and kept)
+  --env-file FILE          write COMMUNICATION_SERVICES_CONNECTION_STRING and NODE_EXTRA_CA_CERTS into FILE
+  --state-dir DIR          the emulator's folder: certificate, state, connection.env
+                           (default $ACS_QUICKSTART_STATE_DIR/emulator, else <repo>/.quickstart/emulator)
+  --clock-skew-minutes N   accepted x-ms-date distance from the emulator's clock (default 15)
+  --bearer accept|reject   Entra ID bearer tokens: accept any (default) or reject all
+  -h, --help               show this help
+
+Environment:
+  ACS_EMULATOR_FAULTS      JSON fault list armed at start, e.g. [{"operation":"*","status":503,"times":1}]
+`;
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  accessKey?: string;
+  envFile?: string;
+  stateDir?: string;
+  clockSkewMinutes?: number;
+  bearer?: "accept" | "reject";
+  help: boolean;
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  // The root script is `tsx packages/emulator/src/cli.ts --`, so our arguments may start with "--".
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "access-key": { type: "string" },
+        "env-file": { type: "string" },
+        "state-dir": { type: "string" },
+        "clock-skew-minutes": { type: "string" },
+        bearer: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const str = (name: string) => values[name] as string | undefined;
+  const options: CliOptions = { port: DEFAULT_PORT, host: DEFAULT_HOST, help: values.help === true };
+  const port = str("port");
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port) || Number(port) > 65535)
+      throw new UsageError(`--port must be a number from 0 to 65535, not "${port}"`);
+    options.port = Number(port);
+  }
+  const host = str("host");
+  if (host !== undefined) {
+    if (host.trim() === "") throw new UsageError("--host must not be empty");
+    options.host = host;
+  }
+  const key = str("access-key");
+  if (key !== undefined) {
+    if (!isBase64Key(key))
+      throw new UsageError("--access-key must be a base64 string (like the key of a real resource)");
+    options.accessKey = key;
+  }
+  const envFile = str("env-file");
+  if (envFile !== undefined) options.envFile = envFile;
+  const stateDir = str("state-dir");
+  if (stateDir !== undefined) options.stateDir = stateDir;
+  const skew = str("clock-skew-minutes");
+  if (skew !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(skew))
+      throw new UsageError(`--clock-skew-minutes must be a number >= 0, not "${skew}"`);
+    options.clockSkewMinutes = Number(skew);
+  }
+  const bearer = str("bearer");
+  if (bearer !== undefined) {
+    if (bearer !== "accept" && bearer !== "reject")
+      throw new UsageError('--bearer must be "accept" or "reject"');
+    options.bearer = bearer;
+  }
+  return options;
+}

@@ -1,0 +1,180 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmulator, type Emulator } from "../src/index.js";
+import { decodeJwt, handleCall } from "./helpers.js";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "acs-emulator-model-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function createIdentity(e: Emulator, tokenScopes?: string[]) {
+  const body = tokenScopes ? JSON.stringify({ createTokenWithScopes: tokenScopes }) : undefined;
+  const res = await handleCall(e, {
+    method: "POST",
+    path: "/identities?api-version=2023-10-01",
+    accessKey: e.accessKey,
+    ...(body ? { body } : {}),
+  });
+  return res.json() as { identity: { id: string }; accessToken?: { token: string; expiresOn: string } };
+}
+async function issue(e: Emulator, id: string) {
+  const res = await handleCall(e, {
+    method: "POST",
+    path: `/identities/${encodeURIComponent(id)}/:issueAccessToken?api-version=2023-10-01`,
+    body: '{"scopes":["chat"]}',
+    accessKey: e.accessKey,
+  });
+  return res.json().token as string;
+}
+async function revoke(e: Emulator, id: string) {
+  const res = await handleCall(e, {
+    method: "POST",
+    path: `/identities/${encodeURIComponent(id)}/:revokeAccessTokens?api-version=2023-10-01`,
+    accessKey: e.accessKey,
+  });
+  expect(res.status).toBe(204);
+}
+
+describe("revocation is exact within one second (issue sequence, not iat)", () => {
+  it("with a frozen clock, tokens before the revoke are revoked and tokens after are valid", async () => {
+    // Frozen close to the real time, so the SDK-style x-ms-date stays inside the window.
+    const frozen = Math.floor(Date.now() / 1000) * 1000 + 123;
+    const e = await createEmulator({ now: () => frozen });
+    const { identity, accessToken } = await createIdentity(e, ["chat"]);
+    const before = await issue(e, identity.id);
+    await revoke(e, identity.id);
+    const after = await issue(e, identity.id);
+    expect(decodeJwt(before).payload.iat).toBe(decodeJwt(after).payload.iat);
+    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "revoked" });
+    expect(e.validateToken(before)).toMatchObject({ valid: false, reason: "revoked" });
+    expect(e.validateToken(after)).toMatchObject({ valid: true });
+  });
+
+  it("reports expiry once the clock passes exp", async () => {
+    const start = Math.floor(Date.now() / 1000) * 1000 + 250;
+    let now = start;
+    const e = await createEmulator({ now: () => now });
+    const { accessToken } = await createIdentity(e, ["voip"]);
+    const expected = new Date(start + 1440 * 60_000).toISOString().replace("Z", "0000+00:00");
+    expect(accessToken?.expiresOn).toBe(expected);
+    expect(accessToken?.expiresOn).toMatch(/\.2500000\+00:00$/);
+    now += 1440 * 60_000 - 1000;
+    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: true });
+    now += 1440 * 60_000;
+    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "expired" });
+  });
+
+  it("keeps bookkeeping bounded: no per-token storage", async () => {
+    const file = join(dir, "bounded.json");
+    const e = await createEmulator({ stateFile: file });
+    const { identity } = await createIdentity(e);
+    for (let i = 0; i < 200; i++) await issue(e, identity.id);
+    e.flush();
+    const size200 = readFileSync(file, "utf8").length;
+    for (let i = 0; i < 200; i++) await issue(e, identity.id);
+    e.flush();
+    expect(readFileSync(file, "utf8").length).toBeLessThanOrEqual(size200 + 1);
+    expect(e.identities()).toMatchObject([{ tokensIssued: 400 }]);
+    await e.close();
+  });
+});
+
+describe("state file persistence", () => {
+  it("a second emulator on the same file continues: same key, owned identities, old tokens still valid", async () => {
+    const file = join(dir, "continue.json");
+    const first = await createEmulator({ stateFile: file });
+    const { identity, accessToken } = await createIdentity(first, ["chat"]);
+    await revoke(first, identity.id);
+    const kept = await issue(first, identity.id);
+    const deleted = (await createIdentity(first)).identity.id;
+    await handleCall(first, {
+      method: "DELETE",
+      path: `/identities/${encodeURIComponent(deleted)}?api-version=2023-10-01`,
+      accessKey: first.accessKey,
+    });
+    await first.close();
+
+    const second = await createEmulator({ stateFile: file });
+    expect(second.accessKey).toBe(first.accessKey);
+    expect(second.resourceId).toBe(first.resourceId);
+    expect(second.validateToken(kept)).toMatchObject({ valid: true });
+    expect(second.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "revoked" });
+    const again = await issue(second, identity.id);
+    expect(second.validateToken(again)).toMatchObject({ valid: true });
+    // A revoke in the second process covers tokens issued by the first (the sequence continues).
+    await revoke(second, identity.id);
+    expect(second.validateToken(kept)).toMatchObject({ valid: false, reason: "revoked" });
+    const gone = await handleCall(second, {
+      method: "POST",
+      path: `/identities/${encodeURIComponent(deleted)}/:issueAccessToken?api-version=2023-10-01`,
+      body: '{"scopes":["chat"]}',
+      accessKey: second.accessKey,
+    });
+    expect(gone.status).toBe(404);
+    await second.close();
+  });
+
+  it("writes create/revoke/delete before answering, as readable JSON, with no temp files left", async () => {
+    const file = join(dir, "readable.json");
+    const e = await createEmulator({ stateFile: file });
+    const { identity } = await createIdentity(e);
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    expect(state).toMatchObject({
+      version: 1,
+      resourceId: e.resourceId,
+      accessKey: e.accessKey,
+      identities: [{ id: identity.id, deleted: false, tokensIssued: 0, revokedAt: null, revokedSeq: null }],
+    });
+    expect(state.signingKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(typeof state.sequence).toBe("number");
+    await revoke(e, identity.id);
+    expect(JSON.parse(readFileSync(file, "utf8")).identities[0].revokedAt).toMatch(/Z$/);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await e.close();
+  });
+
+  it("a corrupted state file gives a clear error naming the file", async () => {
+    const file = join(dir, "corrupt.json");
+    writeFileSync(file, '{"version":1, "resourceId": ');
+    await expect(createEmulator({ stateFile: file })).rejects.toThrow(
+      `The emulator state file ${file} is corrupted (it is not valid JSON)`,
+    );
+    writeFileSync(file, '{"version":1}');
+    await expect(createEmulator({ stateFile: file })).rejects.toThrow(
+      /corrupted \("resourceId" is missing\)/,
+    );
+  });
+
+  it("reset forgets identities but keeps the key, so clients keep working", async () => {
+    const e = await createEmulator();
+    const { accessToken } = await createIdentity(e, ["chat"]);
+    const res = await handleCall(e, { method: "POST", path: "/_emulator/reset", accessKey: e.accessKey });
+    expect(res.status).toBe(204);
+    expect(e.identities()).toEqual([]);
+    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "deleted" });
+    expect((await createIdentity(e)).identity.id).toMatch(/^8:acs:/);
+  });
+
+  it("publishes the signing key as a JWK set that verifies issued tokens", async () => {
+    const { createPublicKey, verify } = await import("node:crypto");
+    const e = await createEmulator();
+    const { accessToken } = await createIdentity(e, ["chat"]);
+    const res = await handleCall(e, { method: "GET", path: "/_emulator/jwks.json", accessKey: e.accessKey });
+    const [jwk] = res.json().keys;
+    expect(jwk).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
+    const token = accessToken?.token ?? "";
+    expect(decodeJwt(token).header.kid).toBe(jwk.kid);
+    const [h, p, s] = token.split(".");
+    const ok = verify(
+      "sha256",
+      Buffer.from(`${h}.${p}`),
+      createPublicKey({ key: jwk, format: "jwk" }),
+      Buffer.from(s ?? "", "base64url"),
+    );
+    expect(ok).toBe(true);
+  });
+});
