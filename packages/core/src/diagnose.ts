@@ -190,6 +190,16 @@ const TABLE: Row[] = [
     }),
   },
   {
+    code: "entra-unreachable",
+    when: (f) =>
+      f.names.has("AuthenticationError") && /network_error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.test(f.message),
+    explain: (f) => ({
+      summary: "Microsoft Entra ID (login.microsoftonline.com) could not be reached to sign in.",
+      detail: firstLine(f.message),
+      fix: "Check that you are online and that a proxy or firewall lets this computer reach https://login.microsoftonline.com/.",
+    }),
+  },
+  {
     code: "entra-sign-in-failed",
     when: (f) => f.names.has("AuthenticationError") || f.names.has("AggregateAuthenticationError"),
     explain: (f) => ({

@@ -63,7 +63,8 @@ export class StateError extends Error {
 
 /**
  * The folder for state that survives between runs: `ACS_QUICKSTART_STATE_DIR` when set,
- * otherwise `<repo root>/.quickstart` (git-ignored).
+ * otherwise `<repo root>/.quickstart` (git-ignored). It is read when called, so a value from
+ * `.env` counts once `loadConfig()` has loaded that file.
  */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.ACS_QUICKSTART_STATE_DIR;

@@ -235,6 +235,15 @@ describe("diagnose: Microsoft Entra ID", () => {
     expect(diagnose(error).summary).toMatch(/AZURE_CLIENT_SECRET is wrong/);
   });
 
+  it("a sign-in that could not reach Microsoft Entra ID is a network problem", () => {
+    // What EnvironmentCredential throws offline (observed with @azure/identity 4.13.1).
+    const error = new AuthenticationError(400, {
+      error: "network_error",
+      error_description: "See https://aka.ms/msal.js.errors#network_error for details",
+    });
+    expect(diagnose(error).code).toBe("entra-unreachable");
+  });
+
   it("an AuthenticationError without AADSTS code is a sign-in failure", () => {
     expect(diagnose(new AuthenticationError(500, "oops")).code).toBe("entra-sign-in-failed");
   });
