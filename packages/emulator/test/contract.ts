@@ -324,6 +324,23 @@ export function sdkContract(target: () => Target): void {
     }
   });
 
+  it("accepts Entra ID bearer auth (TokenCredential) as the SDK sends it", async () => {
+    const t = target();
+    const credential = {
+      getToken: async () => ({
+        token: "eyJ0eXAiOiJKV1QifQ.e30.sig",
+        expiresOnTimestamp: Date.now() + 3_600_000,
+      }),
+    };
+    const bearerClient = new CommunicationIdentityClient(t.endpoint, credential, {
+      retryOptions: { maxRetries: 0 },
+      ...(t.ca ? { tlsOptions: { ca: t.ca } } : {}),
+    });
+    const { user, token } = await bearerClient.createUserAndToken(["chat"]);
+    expect(decodeJwt(token).payload.skypeid).toBe(user.communicationUserId.slice(2));
+    await bearerClient.deleteUser(user);
+  });
+
   it("a wrong access key fails 401 Denied 'Denied by the resource provider.'", async () => {
     const t = target();
     const wrong = `endpoint=${t.endpoint}/;accesskey=${Buffer.alloc(32, 7).toString("base64")}`;
