@@ -37,7 +37,7 @@ await client.deleteUser(user);
 console.log(JSON.stringify({ id: user.communicationUserId, tokenParts: token.split(".").length }));
 `;
 
-describe("npm run emulator (the CLI as a child process)", () => {
+describe.concurrent("npm run emulator (the CLI as a child process)", () => {
   it("starts on a free port, writes the env file, serves the SDK trusted via NODE_EXTRA_CA_CERTS, stops on SIGTERM", async () => {
     const envFile = join(dir, "emulator.env");
     const child = spawn(
