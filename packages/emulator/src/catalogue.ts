@@ -163,6 +163,19 @@ export const catalogue = {
     message: `The request body exceeds the limit of ${limit} bytes.`,
   }),
 
+  /** A request the server cannot turn into a URL (bad Host header or target). */
+  badRequestTarget: (): ServiceError => ({
+    status: 400,
+    code: "BadRequest",
+    message: "The request target or Host header is invalid.",
+  }),
+  /** A bug or an I/O failure inside the emulator (e.g. the state file cannot be written). */
+  internalError: (): ServiceError => ({
+    status: 500,
+    code: "InternalServerError",
+    message: "An internal error occurred in the emulator.",
+  }),
+
   /** ASSUMPTION: the body of an injected fault (the real 429/5xx bodies are not recorded). */
   fault: (status: number, retryAfterSeconds?: number): ServiceError => ({
     status,
@@ -209,6 +222,14 @@ export function errorBody(error: ServiceError): {
       ...(error.target !== undefined ? { target: error.target } : {}),
     },
   };
+}
+
+/** A bare error response (for failures outside the handler's normal flow). */
+export function errorResponse(error: ServiceError): Response {
+  return new Response(JSON.stringify(errorBody(error)), {
+    status: error.status,
+    headers: { "Content-Type": "application/json", Date: new Date().toUTCString(), ...error.headers },
+  });
 }
 
 /** Thrown inside the model; the handler turns it into a response. */

@@ -1,7 +1,7 @@
 /**
  * The emulator: one ACS resource (service model), its fault book, and the one Fetch-API handler.
  */
-import { catalogue } from "./catalogue.js";
+import { catalogue, errorResponse } from "./catalogue.js";
 import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
 import { createHandler, type HandleContext } from "./routes.js";
 import { type IdentityRecord, IdentityService, type TokenValidation } from "./service.js";
@@ -71,14 +71,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       } catch (error) {
         // A bug or an I/O failure (e.g. the state file cannot be written): a service-shaped 500.
         console.error("ACS emulator: unexpected error", error);
-        const e = catalogue.fault(500);
-        return new Response(
-          JSON.stringify({ error: { code: e.code, message: "An internal error occurred in the emulator." } }),
-          {
-            status: 500,
-            headers: { "Content-Type": "application/json" },
-          },
-        );
+        return errorResponse(catalogue.internalError());
       }
     },
     identities: () => service.identityList().map((r) => ({ ...r })),

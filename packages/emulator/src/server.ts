@@ -7,6 +7,7 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { catalogue, errorResponse } from "./catalogue.js";
 import { ensureCertificate } from "./certificate.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
 import { BODY_LIMIT_BYTES } from "./routes.js";
@@ -165,7 +166,7 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
       ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
     });
   } catch {
-    res.writeHead(400, { "content-type": "text/plain" }).end("Bad request target or Host header.");
+    await writeResponse(res, errorResponse(catalogue.badRequestTarget()));
     return;
   }
   const response = await emulator.handle(request, { rawTarget });
@@ -174,13 +175,17 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     req.socket.destroy();
     return;
   }
+  if (tooLarge) res.setHeader("connection", "close");
+  await writeResponse(res, response);
+}
+
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {
     res.setHeader(name, value);
   });
   if (response.status !== 204 && response.status !== 304) res.setHeader("content-length", body.length);
-  if (tooLarge) res.setHeader("connection", "close");
   res.end(body);
 }
 
