@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     // Tests must never talk to a real resource, whatever the developer's shell or .env says.
+    restoreMocks: true,
     env: {
       COMMUNICATION_SERVICES_CONNECTION_STRING: "",
       COMMUNICATION_SERVICES_ENDPOINT: "",

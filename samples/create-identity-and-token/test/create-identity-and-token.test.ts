@@ -1,0 +1,35 @@
+import { createIdentityClient } from "@acs-quickstart/core";
+import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
+import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { createIdentityAndToken } from "../src/create-identity-and-token.js";
+
+let emulator: Awaited<ReturnType<typeof startInProcessEmulator>>;
+
+beforeAll(async () => {
+  emulator = await startInProcessEmulator();
+});
+afterAll(() => emulator.close());
+
+it("creates an identity and its token in one request", async () => {
+  const { endpoint, connectionString } = emulator;
+  const client = await createIdentityClient({ kind: "connection-string", endpoint, connectionString });
+  const admin = createEmulatorAdminClient({ endpoint, accessKey: emulator.emulator.accessKey });
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  const { user, token, expiresOn } = await createIdentityAndToken(client, ["chat"], {
+    tokenExpiresInMinutes: 120,
+  });
+
+  const { identities } = await admin.state();
+  expect(identities).toEqual([expect.objectContaining({ id: user.communicationUserId, tokensIssued: 1 })]);
+  const check = await admin.validateToken(token);
+  expect(check).toMatchObject({
+    valid: true,
+    claims: { acsScope: "chat", skypeid: user.communicationUserId.slice(2) },
+  });
+  expect(Math.round((expiresOn.getTime() - Date.now()) / 60_000)).toBe(120);
+  const printed = log.mock.calls.flat().join("\n");
+  expect(printed).toContain(`Created an identity with ID: ${user.communicationUserId}`);
+  expect(printed).toContain("with 'chat' scope that expires at");
+  expect(printed).not.toContain(token);
+});

@@ -1,0 +1,69 @@
+/**
+ * @summary Step 2: issue an access token for an existing identity, with the default lifetime (24 hours)
+ * and with a custom one (60 to 1440 minutes).
+ * Tutorial page: docs/en/02-issue-access-token.md
+ */
+import { fileURLToPath } from "node:url";
+import { formatExpiry, maskToken, type Step } from "@acs-quickstart/core";
+import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import type {
+  CommunicationAccessToken,
+  CommunicationIdentityClient,
+  TokenScope,
+} from "@azure/communication-identity";
+
+export async function issueAccessToken(
+  identityClient: CommunicationIdentityClient,
+  identityResponse: CommunicationUserIdentifier,
+  scopes: TokenScope[] = ["voip"],
+): Promise<CommunicationAccessToken> {
+  // #region issue-access-token
+  // Issue an access token with the given scopes for the identity. It is valid for 24 hours.
+  const tokenResponse = await identityClient.getToken(identityResponse, scopes);
+  const { token, expiresOn } = tokenResponse;
+  console.log(
+    `Issued an access token with '${scopes.join(", ")}' scope that expires at ${formatExpiry(expiresOn)}:`,
+  );
+  console.log(maskToken(token));
+  // #endregion
+  return tokenResponse;
+}
+
+export async function issueAccessTokenWithCustomExpiration(
+  identityClient: CommunicationIdentityClient,
+  identityResponse: CommunicationUserIdentifier,
+  scopes: TokenScope[] = ["voip"],
+  tokenExpiresInMinutes = 60,
+): Promise<CommunicationAccessToken> {
+  // #region issue-access-token-custom-expiration
+  // A custom lifetime, from 60 minutes (1 hour) to 1440 minutes (24 hours).
+  const tokenOptions = { tokenExpiresInMinutes };
+  const tokenResponse = await identityClient.getToken(identityResponse, scopes, tokenOptions);
+  const { token, expiresOn } = tokenResponse;
+  console.log(
+    `Issued an access token with '${scopes.join(", ")}' scope that expires at ${formatExpiry(expiresOn)}:`,
+  );
+  console.log(maskToken(token));
+  // #endregion
+  return tokenResponse;
+}
+
+/** How the quickstart runner (and `npm start` in this folder) runs this step. */
+export const step: Step = {
+  id: "issue-access-token",
+  title: "Issue an access token",
+  page: "02-issue-access-token.md",
+  source: fileURLToPath(import.meta.url),
+  async run(context) {
+    const identity = await context.identity();
+    const { token } = await issueAccessToken(context.client, identity, context.scopes);
+    context.tokenIssued(identity, token);
+    const custom = await issueAccessTokenWithCustomExpiration(
+      context.client,
+      identity,
+      context.scopes,
+      context.expiresInMinutes,
+    );
+    context.tokenIssued(identity, custom.token);
+  },
+};

@@ -1,0 +1,30 @@
+import { createIdentityClient } from "@acs-quickstart/core";
+import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
+import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { refreshAccessToken } from "../src/refresh-access-token.js";
+
+let emulator: Awaited<ReturnType<typeof startInProcessEmulator>>;
+
+beforeAll(async () => {
+  emulator = await startInProcessEmulator();
+});
+afterAll(() => emulator.close());
+
+it("issues a new token for the stored identity; the earlier one stays valid until it expires", async () => {
+  const { endpoint, connectionString } = emulator;
+  const client = await createIdentityClient({ kind: "connection-string", endpoint, connectionString });
+  const admin = createEmulatorAdminClient({ endpoint, accessKey: emulator.emulator.accessKey });
+  const identity = await client.createUser();
+  const first = await client.getToken(identity, ["voip"]);
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  const refreshed = await refreshAccessToken(client, identity);
+
+  expect(refreshed.token).not.toBe(first.token);
+  expect(refreshed.expiresOn.getTime()).toBeGreaterThanOrEqual(first.expiresOn.getTime());
+  expect(await admin.validateToken(refreshed.token)).toMatchObject({ valid: true });
+  expect(await admin.validateToken(first.token)).toMatchObject({ valid: true });
+  expect(log.mock.calls.flat().join("\n")).toContain(
+    `Refreshed the access token for ${identity.communicationUserId}`,
+  );
+});

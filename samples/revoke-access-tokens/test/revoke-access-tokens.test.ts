@@ -1,0 +1,32 @@
+import { createIdentityClient } from "@acs-quickstart/core";
+import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
+import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { revokeAccessTokens } from "../src/revoke-access-tokens.js";
+
+let emulator: Awaited<ReturnType<typeof startInProcessEmulator>>;
+
+beforeAll(async () => {
+  emulator = await startInProcessEmulator();
+});
+afterAll(() => emulator.close());
+
+it("invalidates every token issued before the revocation, and only those", async () => {
+  const { endpoint, connectionString } = emulator;
+  const client = await createIdentityClient({ kind: "connection-string", endpoint, connectionString });
+  const admin = createEmulatorAdminClient({ endpoint, accessKey: emulator.emulator.accessKey });
+  const identity = await client.createUser();
+  const other = await client.createUserAndToken(["chat"]);
+  const earlier = [await client.getToken(identity, ["voip"]), await client.getToken(identity, ["chat"])];
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  await revokeAccessTokens(client, identity);
+
+  for (const { token } of earlier)
+    expect(await admin.validateToken(token)).toMatchObject({ valid: false, reason: "revoked" });
+  const later = await client.getToken(identity, ["voip"]);
+  expect(await admin.validateToken(later.token)).toMatchObject({ valid: true });
+  expect(await admin.validateToken(other.token)).toMatchObject({ valid: true });
+  expect(log).toHaveBeenCalledWith(
+    `Successfully revoked all access tokens for identity with ID: ${identity.communicationUserId}`,
+  );
+});

@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const QUICKSTART = join(ROOT, "scripts/quickstart.ts");
+
+export interface QuickstartRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The NDJSON events on stdout (with --json). */
+  events: Array<Record<string, unknown> & { event: string }>;
+}
+
+/** A fresh state folder, so a test never sees another test's identities. */
+export function freshStateDir(): string {
+  return mkdtempSync(join(tmpdir(), "acs-quickstart-test-"));
+}
+
+/** Variables that would point the quickstart at a real resource; removed from every child's environment. */
+const CONFIG_VARIABLES = [
+  "COMMUNICATION_SERVICES_CONNECTION_STRING",
+  "COMMUNICATION_SERVICES_ENDPOINT",
+  "COMMUNICATION_SERVICES_ACCESS_KEY",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_ID",
+  "AZURE_CLIENT_SECRET",
+  "NODE_EXTRA_CA_CERTS",
+];
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** Extra modules to preload (e.g. an offline Entra ID token endpoint). */
+  imports?: string[];
+  /** Called with each NDJSON event as it arrives (e.g. to send a signal mid-run). */
+  onEvent?: (event: Record<string, unknown> & { event: string }, child: ReturnType<typeof spawn>) => void;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Runs `scripts/quickstart.ts` in a child process, as `npm run quickstart` does, and collects its output. */
+export function runQuickstart(args: string[], options: RunOptions = {}): Promise<QuickstartRun> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !CONFIG_VARIABLES.includes(key)) env[key] = value;
+  }
+  Object.assign(env, options.env);
+  const imports = ["tsx", ...(options.imports ?? [])].flatMap((m) => ["--import", m]);
+  const child = spawn(process.execPath, [...imports, QUICKSTART, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let pending = "";
+  const events: QuickstartRun["events"] = [];
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    pending += chunk;
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      if (line.startsWith("{")) {
+        const event = JSON.parse(line);
+        events.push(event);
+        options.onEvent?.(event, child);
+      }
+      newline = pending.indexOf("\n");
+    }
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 45_000);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, events });
+    });
+  });
+}
