@@ -27,12 +27,13 @@ export class CaptureError extends Error {
 
 /**
  * Variables that would change what the run prints (a real resource, injected faults, a fixed key, a slow
- * retry); none of them belongs in a documentation run.
+ * retry, a proxy: the embedded emulator needs none); none of them belongs in a documentation run.
  */
 function cleanEnvironment(stateDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(COMMUNICATION_SERVICES_|ACS_|AZURE_)/.test(key) || key === "NODE_EXTRA_CA_CERTS") continue;
+    if (/^(https?|all|no)_proxy$/i.test(key)) continue;
     env[key] = value;
   }
   env.ACS_QUICKSTART_STATE_DIR = stateDir;

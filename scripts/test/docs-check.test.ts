@@ -78,7 +78,8 @@ const ANOTHER_RUN: CapturedOutputs = {
   ),
 };
 
-const fence = (info: string, lines: readonly string[]) => ["```" + info, ...lines, "```"].join("\n");
+const TICKS = "```";
+const fence = (info: string, lines: readonly string[]) => [`${TICKS}${info}`, ...lines, TICKS].join("\n");
 
 function stepPage(
   step: string,
@@ -252,7 +253,11 @@ describe("docs:check on a fixture repository", () => {
   it("ignores ids, times, tokens and durations in output blocks, but not a changed message", async () => {
     fixture();
     expect((await run("check", ANOTHER_RUN)).code).toBe(0);
-    edit("docs/en/01-create-identity.md", "Created an identity with ID: 8:acs", "Made an identity with ID: 8:acs");
+    edit(
+      "docs/en/01-create-identity.md",
+      "Created an identity with ID: 8:acs",
+      "Made an identity with ID: 8:acs",
+    );
     const result = await run("check", ANOTHER_RUN);
     expect(result.code).toBe(1);
     expect(result.err).toContain("docs/en/01-create-identity.md:15:");
@@ -308,6 +313,18 @@ describe("docs:check on a fixture repository", () => {
     expect(result.err).toContain(
       "docs/zh-CN/troubleshooting.md: its markers differ from docs/en/troubleshooting.md",
     );
+  });
+
+  it("links into docs/zh-CN/ are a note until that folder exists, then they must resolve", async () => {
+    fixture();
+    edit("README.md", "(docs/en/index.md).", "(docs/en/index.md), [中文](docs/zh-CN/index.md).");
+    const before = await run("check");
+    expect(before.code).toBe(0);
+    expect(before.out).toContain("links to docs/zh-CN/ were not followed");
+    write("docs/zh-CN/troubleshooting.md", englishPages()["troubleshooting.md"] as string);
+    const after = await run("check");
+    expect(after.code).toBe(1);
+    expect(after.err).toContain("README.md:3: broken link: docs/zh-CN/index.md");
   });
 
   it("passes with a complete translation", async () => {
