@@ -46,7 +46,8 @@ export interface RunOptions {
 export function runQuickstart(args: string[], options: RunOptions = {}): Promise<QuickstartRun> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !CONFIG_VARIABLES.includes(key)) env[key] = value;
+    // Nothing from the developer's shell may change what a test sees: no resource, no emulator test hooks.
+    if (value !== undefined && !CONFIG_VARIABLES.includes(key) && !key.startsWith("ACS_")) env[key] = value;
   }
   Object.assign(env, options.env);
   const imports = ["tsx", ...(options.imports ?? [])].flatMap((m) => ["--import", m]);
