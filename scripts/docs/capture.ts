@@ -1,7 +1,7 @@
 /**
  * One real run of the quickstart, on the embedded emulator, as the source of the pages' output blocks.
  *
- * It runs `node --import tsx scripts/quickstart.ts --emulator --json` in a child process with a fresh,
+ * It runs `node scripts/launch.mjs scripts/quickstart.ts --emulator --json` (as `npm run quickstart` does) in a child process with a fresh,
  * empty state folder and no resource configured, and keeps:
  * - for each step, the lines the step printed (the runner's `{"event":"output","step":…,"text":…}` events);
  * - the whole run as a person sees it (the human messages, which go to stderr with --json).
@@ -116,7 +116,7 @@ function runChild(
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(root, "scripts/quickstart.ts"), "--emulator", "--json"],
+    [join(root, "scripts/launch.mjs"), "scripts/quickstart.ts", "--emulator", "--json"],
     { cwd: root, env: cleanEnvironment(stateDir), stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";

@@ -10,6 +10,8 @@ export interface RunOptions {
   pause: boolean;
   json: boolean;
   keep: boolean;
+  /** Keep only the identity the steps share, for the next step (what `npm start` in a sample does). */
+  keepForNextStep: boolean;
   showSecrets: boolean;
   list: boolean;
   help: boolean;
@@ -46,6 +48,8 @@ Output
 
 Clean-up
   --keep                  keep the identities this run makes (they stay in .quickstart/identities.json)
+  --keep-for-next-step    keep only the identity the steps share, for the next step; delete the others
+                          (what \`npm start\` in a sample's folder does, to follow the tutorial step by step)
 
   --help                  show this help
 
@@ -100,6 +104,7 @@ export function parseArgs(argv: readonly string[]): RunOptions {
     pause: false,
     json: false,
     keep: false,
+    keepForNextStep: false,
     showSecrets: false,
     list: false,
     help: false,
@@ -161,6 +166,10 @@ export function parseArgs(argv: readonly string[]): RunOptions {
       case "--show-secrets":
         noValue();
         options.showSecrets = true;
+        break;
+      case "--keep-for-next-step":
+        noValue();
+        options.keepForNextStep = true;
         break;
       default:
         throw new UsageError(

@@ -38,7 +38,14 @@ const fromRoot = (path: string) => {
 
 /** Human messages go to stdout, or to stderr when stdout carries --json events. */
 class Output {
-  constructor(private readonly json: boolean) {}
+  constructor(private readonly json: boolean) {
+    // `npm run quickstart | head` closes stdout early: keep running (and cleaning up) without it.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+      });
+    }
+  }
   say(text = ""): void {
     (this.json ? process.stderr : process.stdout).write(`${text}\n`);
   }
@@ -62,7 +69,11 @@ async function emulatorMode(): Promise<Mode> {
   const { startInProcessEmulator } = await import("@acs-quickstart/emulator/in-process");
   const faults = process.env.ACS_EMULATOR_FAULTS;
   const accessKey = process.env.ACS_EMULATOR_ACCESS_KEY || undefined;
+  // The in-process emulator is answered inside this process: a proxy from the environment must not get in between.
+  const host = "acs-emulator.localhost";
+  process.env.NO_PROXY = [process.env.NO_PROXY || process.env.no_proxy, host].filter(Boolean).join(",");
   const emulator = await startInProcessEmulator({
+    endpoint: `https://${host}`,
     stateFile: join(stateDir(), "emulator-state.json"),
     ...(accessKey ? { accessKey } : {}),
     ...(faults ? { faults: parseFaults(faults) } : {}),
@@ -119,7 +130,8 @@ function clientOptions(signal?: AbortSignal): CommunicationIdentityClientOptions
 function showCode(out: Output, step: Step): void {
   const source = regions(step.source, readFileSync(step.source, "utf8"));
   out.say(`      Code (${fromRoot(step.source)}):`);
-  for (const code of source.values()) {
+  for (const [name, code] of source) {
+    out.say(`      ── ${name}`);
     out.say(
       code
         .split("\n")
@@ -277,7 +289,8 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
         return shared;
       },
       async identityCreated(identity) {
-        shared ??= identity;
+        // The identity of step 1 is the one the later steps share, as in the tutorial; step 3 makes its own.
+        if (step.id === "create-identity") shared ??= identity;
         await remember(identity, step.id);
       },
       async identityDeleted(identity) {
@@ -299,6 +312,7 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
     let ok = true;
     let error: unknown;
     try {
+      if (step.id === "revoke-access-tokens") await beforeRevoke(mode, context, tokens);
       await step.run(context);
       if (step.id === "revoke-access-tokens") await afterRevoke(mode, context, tokens);
     } catch (e) {
@@ -334,6 +348,9 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
   }
 
   // Clean-up: delete what this run made, whatever happened above. A fresh client, without the abort signal.
+  const keptForNextStep =
+    options.keepForNextStep && shared && created.has(shared.communicationUserId) ? shared : undefined;
+  if (keptForNextStep) created.delete(keptForNextStep.communicationUserId);
   let leftover = created.size;
   if (created.size > 0 && !options.keep) {
     cleaningUp = true;
@@ -362,6 +379,13 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
       `\n--keep: kept ${plural(created.size, "identity")} in ${fromRoot(store.file)} for the next steps.`,
     );
   }
+  if (keptForNextStep) {
+    leftover += 1;
+    out.say(
+      `\nKept ${keptForNextStep.communicationUserId} in ${fromRoot(store.file)}: the next step uses it ` +
+        "(step 6, delete-identity, deletes it).",
+    );
+  }
   await mode.close();
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigterm);
@@ -370,11 +394,27 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   out.say(
     `\n${ok ? "Done" : interrupted ? "Interrupted" : "Failed"}: ${passed} of ${plural(selected.length, "step")} ok in ${seconds} s ` +
-      `(${mode.name} mode). Identities left behind: ${leftover}${options.keep && leftover > 0 ? " (kept with --keep)" : ""}.`,
+      `(${mode.name} mode). Identities left behind: ${leftover}${(options.keep || keptForNextStep) && leftover > 0 ? " (kept on purpose)" : ""}.`,
   );
   out.event({ event: "summary", ok, mode: mode.name, steps: ran, passed, leftoverIdentities: leftover });
   if (interrupted) return interrupted === "SIGINT" ? EXIT.interrupted : EXIT.terminated;
   return ok ? EXIT.ok : EXIT.stepFailed;
+}
+
+/** Before the revoke step, in emulator mode: make sure there is a token from before the revocation to check. */
+async function beforeRevoke(
+  mode: Mode,
+  context: StepContext,
+  tokens: Array<{ identity: string; token: string }>,
+): Promise<void> {
+  if (!mode.validateToken) return;
+  const identity = await context.identity();
+  if (tokens.some((t) => t.identity === identity.communicationUserId)) return;
+  const { token } = await context.client.getToken(identity, context.scopes);
+  tokens.push({ identity: identity.communicationUserId, token });
+  console.log(
+    "(For the emulator-only check below, the runner first issued a token that this step will revoke.)",
+  );
 }
 
 /** After the revoke step: show that revocation works (emulator) or how long it takes to spread (live). */

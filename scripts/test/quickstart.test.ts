@@ -72,20 +72,36 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
     for (const run of [masked, shown]) expect(`${run.stdout}${run.stderr}`).not.toContain(accessKey);
   });
 
-  it("runs one step alone and keeps its identity for the next step, as the tutorial goes", async () => {
+  it("runs the steps one at a time, as `npm start` in each sample does, sharing step 1's identity", async () => {
     const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const issue = await runQuickstart(["--step", "issue-access-token", "--keep"], { env });
-    expect(issue.code, issue.stderr).toBe(0);
-    expect(issue.stdout).toContain(
-      "No identity is stored for this resource yet, so this step creates one first",
-    );
+    const step = (id: string) => runQuickstart(["--step", id, "--keep-for-next-step", "--json"], { env });
+    const first = await step("create-identity");
+    expect(first.code, first.stderr).toBe(0);
     const [made] = await liveIdentities(env.ACS_QUICKSTART_STATE_DIR);
     expect(made).toMatch(/^8:acs:/);
-    const remove = await runQuickstart(["--step", "delete-identity", "--json"], { env });
-    expect(remove.code, remove.stderr).toBe(0);
-    expect(remove.stderr).toContain(`Using the identity stored by an earlier step: ${made}`);
-    expect(remove.stderr).toContain(`Deleted the identity with ID: ${made}`);
+    expect(summary(first)).toMatchObject({ ok: true, leftoverIdentities: 1 });
+    // Step 3 makes an identity of its own: it is not the shared one, so that run deletes it.
+    const third = await step("create-identity-and-token");
+    expect(summary(third)).toMatchObject({ ok: true, leftoverIdentities: 0 });
+    expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([made]);
+    const revoke = await step("revoke-access-tokens");
+    expect(revoke.stderr).toContain(`Using the identity stored by an earlier step: ${made}`);
+    expect(revoke.stderr).toMatch(/before the revocation: invalid \(revoked\)/);
+    const last = await step("delete-identity");
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.stderr).toContain(`Deleted the identity with ID: ${made}`);
+    expect(summary(last)).toMatchObject({ ok: true, leftoverIdentities: 0 });
     expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([]);
+  });
+
+  it("a step that needs an identity makes one when none is stored, and says so", async () => {
+    const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
+    const run = await runQuickstart(["--step", "issue-access-token", "--keep-for-next-step"], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      "No identity is stored for this resource yet, so this step creates one first",
+    );
+    expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toHaveLength(1);
   });
 
   it("selects steps with --step, --from and --to", async () => {

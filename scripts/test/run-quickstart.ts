@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const QUICKSTART = join(ROOT, "scripts/quickstart.ts");
+const LAUNCH = join(ROOT, "scripts/launch.mjs");
 
 export interface QuickstartRun {
   code: number | null;
@@ -50,8 +50,9 @@ export function runQuickstart(args: string[], options: RunOptions = {}): Promise
     if (value !== undefined && !CONFIG_VARIABLES.includes(key) && !key.startsWith("ACS_")) env[key] = value;
   }
   Object.assign(env, options.env);
-  const imports = ["tsx", ...(options.imports ?? [])].flatMap((m) => ["--import", m]);
-  const child = spawn(process.execPath, [...imports, QUICKSTART, ...args], {
+  // As `npm run quickstart` does; preloaded test fixtures are TypeScript, so they come with tsx.
+  const imports = options.imports ? ["tsx", ...options.imports].flatMap((m) => ["--import", m]) : [];
+  const child = spawn(process.execPath, [...imports, LAUNCH, "scripts/quickstart.ts", ...args], {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
