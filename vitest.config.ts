@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     // Tests must never talk to a real resource, whatever the developer's shell or .env says.
     restoreMocks: true,
+    // Generous: a cold clone on 2 busy cores is several times slower than a warm laptop.
+    testTimeout: 20_000,
     env: {
       COMMUNICATION_SERVICES_CONNECTION_STRING: "",
       COMMUNICATION_SERVICES_ENDPOINT: "",

@@ -27,18 +27,147 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): 
   });
 }
 
-// The real SDK in a separate process that trusts the certificate only through NODE_EXTRA_CA_CERTS.
+// The real SDK in a separate process that trusts the certificate only through NODE_EXTRA_CA_CERTS: every
+// operation and every catalogued error, as a learner's program (or another language's SDK) would meet them.
 const SDK_SCRIPT = `
 import { CommunicationIdentityClient } from "@azure/communication-identity";
-const client = new CommunicationIdentityClient(process.env.COMMUNICATION_SERVICES_CONNECTION_STRING);
-const { user, token } = await client.createUserAndToken(["voip"]);
-await client.revokeTokens(user);
-await client.deleteUser(user);
-console.log(JSON.stringify({ id: user.communicationUserId, tokenParts: token.split(".").length }));
+const connectionString = process.env.COMMUNICATION_SERVICES_CONNECTION_STRING;
+const client = new CommunicationIdentityClient(connectionString, { retryOptions: { maxRetries: 0 } });
+const wrongKey = new CommunicationIdentityClient(
+  connectionString.replace(/accesskey=.*$/, "accesskey=" + Buffer.from("not the key").toString("base64")),
+  { retryOptions: { maxRetries: 0 } },
+);
+const results = {};
+async function run(name, call) {
+  try {
+    const value = await call();
+    results[name] = { ok: true, value };
+  } catch (error) {
+    results[name] = { ok: false, statusCode: error.statusCode, code: error.code, message: error.message };
+  }
+}
+const b64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const appId = "11111111-2222-3333-4444-555555555555";
+const userId = "66666666-7777-8888-9999-000000000000";
+const entra = (claims) => b64url({ alg: "RS256", typ: "JWT" }) + "." + b64url(claims) + ".c2ln";
+const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+const foreign = { communicationUserId: "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000000" };
+
+const user = await client.createUser();
+results.createUser = { ok: /^8:acs:[0-9a-f-]+_[0-9a-f-]+$/.test(user.communicationUserId) };
+await run("createUserAndToken", async () => {
+  const r = await client.createUserAndToken(["chat", "voip"], { tokenExpiresInMinutes: 60 });
+  return Math.round((r.expiresOn.getTime() - Date.now()) / 60000);
+});
+await run("getToken", async () => {
+  const r = await client.getToken(user, ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"]);
+  return Math.round((r.expiresOn.getTime() - Date.now()) / 60000);
+});
+await run("getTokenForTeamsUser", async () => {
+  const r = await client.getTokenForTeamsUser({
+    teamsUserAadToken: entra({ appid: appId, oid: userId, exp: inAnHour }), clientId: appId, userObjectId: userId,
+  });
+  return Math.round((r.expiresOn.getTime() - Date.now()) / 60000);
+});
+await run("emptyScopes", () => client.getToken(user, []));
+await run("unknownScope", () => client.getToken(user, ["video"]));
+await run("expires59", () => client.getToken(user, ["voip"], { tokenExpiresInMinutes: 59 }));
+await run("expires1441", () => client.createUserAndToken(["voip"], { tokenExpiresInMinutes: 1441 }));
+await run("foreignGetToken", () => client.getToken(foreign, ["voip"]));
+await run("foreignRevoke", () => client.revokeTokens(foreign));
+await run("foreignDelete", () => client.deleteUser(foreign));
+await run("wrongKey", () => wrongKey.createUser());
+const teams = (token, clientId, userObjectId) => () =>
+  client.getTokenForTeamsUser({ teamsUserAadToken: token, clientId, userObjectId });
+await run("teamsEmptyToken", teams("", appId, userId));
+await run("teamsInvalidToken", teams("invalid", appId, userId));
+await run("teamsExpiredToken", teams(entra({ appid: appId, oid: userId, exp: 1700000000 }), appId, userId));
+await run("teamsEmptyAppId", teams(entra({ appid: appId, oid: userId, exp: inAnHour }), "", userId));
+await run("teamsEmptyUserId", teams(entra({ appid: appId, oid: userId, exp: inAnHour }), appId, ""));
+await run("teamsInvalidAppId", teams(entra({ appid: appId, oid: userId, exp: inAnHour }), "invalid", userId));
+await run("teamsInvalidUserId", teams(entra({ appid: appId, oid: userId, exp: inAnHour }), appId, "invalid"));
+await run("teamsWrongAppId", teams(entra({ appid: appId, oid: userId, exp: inAnHour }), userId, userId));
+await run("teamsWrongUserId", teams(entra({ appid: appId, oid: userId, exp: inAnHour }), appId, appId));
+await run("revokeTokens", () => client.revokeTokens(user));
+await run("deleteUser", () => client.deleteUser(user));
+await run("getTokenAfterDelete", () => client.getToken(user, ["voip"]));
+console.log(JSON.stringify(results));
 `;
 
+/** What the real service answers (the recorded facts), and the emulator's documented choices where none is recorded. */
+const EXPECTED = {
+  createUser: { ok: true },
+  createUserAndToken: { ok: true, value: 60 },
+  getToken: { ok: true, value: 1440 },
+  getTokenForTeamsUser: { ok: true, value: 60 },
+  revokeTokens: { ok: true },
+  deleteUser: { ok: true },
+  emptyScopes: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "Invalid scopes - Scopes field is required.",
+  },
+  unknownScope: { statusCode: 400, code: "ValidationError" },
+  expires59: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "ExpiresInMinutes value 59 is invalid. Value must be within the [60, 1440] interval.",
+  },
+  expires1441: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "ExpiresInMinutes value 1441 is invalid. Value must be within the [60, 1440] interval.",
+  },
+  foreignGetToken: {
+    statusCode: 401,
+    code: "IdentityNotOwned",
+    message: "Provided identity doesn't belong to the resource.",
+  },
+  foreignRevoke: { statusCode: 401, code: "IdentityNotOwned" },
+  foreignDelete: { statusCode: 401, code: "IdentityNotOwned" },
+  wrongKey: { statusCode: 401, code: "Denied", message: "Denied by the resource provider." },
+  teamsEmptyToken: {
+    statusCode: 401,
+    code: "InvalidAccessToken",
+    message: "Provided access token is not valid.",
+  },
+  teamsInvalidToken: { statusCode: 401, code: "InvalidAccessToken" },
+  teamsExpiredToken: { statusCode: 401, code: "InvalidAccessToken" },
+  teamsEmptyAppId: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "AppId: The AppId field is required.",
+  },
+  teamsEmptyUserId: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "UserId: The UserId field is required.",
+  },
+  teamsInvalidAppId: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "Provided AppId has invalid format.",
+  },
+  teamsInvalidUserId: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "Provided UserId has invalid format.",
+  },
+  teamsWrongAppId: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "AAD application is not the expected one.",
+  },
+  teamsWrongUserId: {
+    statusCode: 400,
+    code: "ValidationError",
+    message: "Provided AAD token issued for unexpected user.",
+  },
+  getTokenAfterDelete: { statusCode: 404, code: "IdentityNotFound" },
+};
+
 describe.concurrent("npm run emulator (the CLI as a child process)", () => {
-  it("starts on a free port, writes the env file, serves the SDK trusted via NODE_EXTRA_CA_CERTS, stops on SIGTERM", async () => {
+  it("starts on a free port, writes the env file; the SDK, trusting it only through that file, gets every operation and every catalogued error; stops on SIGTERM", async () => {
     const envFile = join(dir, "emulator.env");
     const child = spawn(
       process.execPath,
@@ -73,7 +202,11 @@ describe.concurrent("npm run emulator (the CLI as a child process)", () => {
         cwd: join(repoRoot, "packages/emulator"),
         env: { PATH: process.env.PATH, ...env },
       });
-      expect(JSON.parse(stdout)).toMatchObject({ id: expect.stringMatching(/^8:acs:/), tokenParts: 3 });
+      const results = JSON.parse(stdout);
+      expect(Object.keys(results).sort()).toEqual(Object.keys(EXPECTED).sort());
+      for (const [name, expected] of Object.entries(EXPECTED)) {
+        expect({ name, ...results[name] }).toMatchObject({ name, ...expected });
+      }
 
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
       child.kill("SIGTERM");
