@@ -163,6 +163,13 @@ export const catalogue = {
     message: `The request body exceeds the limit of ${limit} bytes.`,
   }),
 
+  /** ASSUMPTION: a body that is not sent as JSON (ASP.NET's model binding answers 415). */
+  unsupportedMediaType: (contentType: string | null): ServiceError => ({
+    status: 415,
+    code: "UnsupportedMediaType",
+    message: `The request body must be sent with Content-Type: application/json${contentType ? `, not '${contentType.slice(0, 100)}'` : " (none was given)"}.`,
+  }),
+
   /** A request the server cannot turn into a URL (bad Host header or target). */
   badRequestTarget: (): ServiceError => ({
     status: 400,

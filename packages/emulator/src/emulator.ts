@@ -5,13 +5,17 @@ import { catalogue, errorResponse } from "./catalogue.js";
 import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
 import { createHandler, type HandleContext } from "./routes.js";
 import { type IdentityRecord, IdentityService, type TokenValidation } from "./service.js";
+import { lockStateFile } from "./state-file.js";
 
 export interface EmulatorOptions {
   /** Base64 access key; default: the one in stateFile, else 32 random bytes. */
   accessKey?: string;
   /** Resource GUID; default: the one in stateFile, else random. */
   resourceId?: string;
-  /** Loaded at start if it exists; written atomically on every change. */
+  /**
+   * Loaded at start if it exists; written atomically on every change. Held (`<stateFile>.lock`) until
+   * `close()`: a second emulator on the same file, in any process, fails with an EmulatorStateError.
+   */
   stateFile?: string;
   /** Accepted distance between `x-ms-date` and the emulator's clock, both ways. Default 15. */
   clockSkewMinutes?: number;
@@ -48,12 +52,22 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
   const clockSkewMinutes = options.clockSkewMinutes ?? 15;
   if (!(clockSkewMinutes >= 0)) throw new Error("clockSkewMinutes must be a number >= 0");
-  const service = await IdentityService.create({
-    now,
-    ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
-    ...(options.resourceId !== undefined ? { resourceId: options.resourceId } : {}),
-    ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
-  });
+  const unlock = options.stateFile !== undefined ? lockStateFile(options.stateFile) : () => {};
+  let service: IdentityService;
+  try {
+    service = await IdentityService.create({
+      now,
+      ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
+      ...(options.resourceId !== undefined ? { resourceId: options.resourceId } : {}),
+      ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  // A process that exits without close() (e.g. process.exit) still gives the file back.
+  process.on("exit", unlock);
+  const closed = new AbortController();
   const faults = new FaultBook();
   for (const [i, fault] of (options.faults ?? []).entries()) faults.add(validateFault(fault, `faults[${i}]`));
   const handler = createHandler(service, faults, {
@@ -61,6 +75,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     clockSkewMinutes,
     bearer: options.bearer ?? "accept",
     now,
+    closed: closed.signal,
   });
   return {
     accessKey: service.accessKey,
@@ -84,7 +99,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       service.reset();
     },
     flush: () => service.persistNow(),
-    close: async () => service.close(),
+    close: async () => {
+      closed.abort();
+      try {
+        service.close();
+      } finally {
+        unlock();
+        process.off("exit", unlock);
+      }
+    },
   };
 }
 

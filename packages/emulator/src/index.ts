@@ -11,8 +11,9 @@ export {
   signRequest,
 } from "./auth.js";
 export { catalogue, errorBody, type ServiceError } from "./catalogue.js";
-export { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+export { createEmulator, type Emulator, type EmulatorOptions, isBase64Key } from "./emulator.js";
 export { type FaultSpec, OPERATIONS, type Operation, parseFaults } from "./faults.js";
 export { API_VERSIONS, BODY_LIMIT_BYTES, type HandleContext, TEAMS_API_VERSIONS } from "./routes.js";
 export type { IdentityRecord, TokenValidation } from "./service.js";
+export { EmulatorStateError } from "./state-file.js";
 export { formatExpiresOn } from "./tokens.js";

@@ -2,7 +2,7 @@
  * The REST contract: ONE Fetch-API handler (Request -> Response) for every route, including /_emulator/.
  *
  * Order of checks (see README "Assumptions"): body size → route and method → authentication →
- * api-version → injected fault → identity ownership → request body.
+ * api-version → injected fault → content type → identity ownership → request body.
  */
 import { randomBytes } from "node:crypto";
 import { authenticate, splitTarget } from "./auth.js";
@@ -31,6 +31,8 @@ export interface HandlerSettings {
   clockSkewMinutes: number;
   bearer: "accept" | "reject";
   now: () => number;
+  /** Aborted when the emulator closes: pending delayed requests are then dropped without effect. */
+  closed?: AbortSignal;
 }
 
 /** Transport details the Fetch Request cannot carry faithfully. */
@@ -130,14 +132,16 @@ export function createHandler(
       ...(versionsHeader ?? {}),
       ...clientRequestId(request),
     });
+    // HEAD answers carry the headers only.
+    const content = (text: string) => (request.method.toUpperCase() === "HEAD" ? null : text);
     const json = (status: number, body: unknown, extra?: Record<string, string>) =>
-      new Response(JSON.stringify(body), {
+      new Response(content(JSON.stringify(body)), {
         status,
         headers: { "Content-Type": "application/json; charset=utf-8", ...common(), ...extra },
       });
     const noContent = () => new Response(null, { status: 204, headers: common() });
     const error = (e: ServiceError) =>
-      new Response(JSON.stringify(errorBody(e)), {
+      new Response(content(JSON.stringify(errorBody(e))), {
         status: e.status,
         headers: {
           "Content-Type": "application/json",
@@ -160,7 +164,10 @@ export function createHandler(
     if (denied) return error(denied);
 
     try {
-      if (matched.route.kind === "admin") return await admin(matched.route.name, method, body);
+      if (matched.route.kind === "admin") {
+        if (!jsonBody(request, body)) return error(catalogue.unsupportedMediaType(contentType(request)));
+        return await admin(matched.route.name, method, body);
+      }
 
       const route = matched.route;
       const version = new URLSearchParams(rawQuery ?? "").get("api-version");
@@ -170,9 +177,13 @@ export function createHandler(
       }
 
       const fault = faults.take(route.operation);
-      if (fault?.delayMs) await sleep(fault.delayMs);
+      // A delayed request whose client gave up (or whose emulator closed) is dropped without effect, as a
+      // request lost on a slow network before it reached the service would be.
+      if (fault?.delayMs && !(await sleep(fault.delayMs, request.signal, settings.closed)))
+        return Response.error();
       if (fault?.reset) return Response.error();
       if (fault?.status !== undefined) return error(catalogue.fault(fault.status, fault.retryAfterSeconds));
+      if (!jsonBody(request, body)) return error(catalogue.unsupportedMediaType(contentType(request)));
 
       switch (route.operation) {
         case "createIdentity": {
@@ -260,13 +271,36 @@ export function createHandler(
   };
 }
 
+/** The echoed request id: only a printable ASCII id of at most 256 characters (the SDKs send a GUID). */
 function clientRequestId(request: Request): Record<string, string> {
   const id = request.headers.get("x-ms-client-request-id");
-  return id ? { "x-ms-client-request-id": id } : {};
+  return id && id.length <= 256 && /^[\x21-\x7e]+$/.test(id) ? { "x-ms-client-request-id": id } : {};
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function contentType(request: Request): string | null {
+  return request.headers.get("content-type");
+}
+
+/** A body, when there is one, must be declared as JSON (`application/json`, any parameters). */
+function jsonBody(request: Request, body: Uint8Array): boolean {
+  if (body.byteLength === 0) return true;
+  return /^\s*application\/json\s*(;|$)/i.test(contentType(request) ?? "");
+}
+
+/** Waits `ms`; resolves false (early) if either signal aborts first. */
+function sleep(ms: number, ...signals: Array<AbortSignal | undefined>): Promise<boolean> {
+  const active = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (active.some((s) => s.aborted)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      for (const s of active) s.removeEventListener("abort", onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    for (const s of active) s.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** The JSON body as an object: empty body (and `null`) mean `{}`. */
