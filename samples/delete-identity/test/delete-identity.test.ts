@@ -1,20 +1,16 @@
-import { createIdentityClient } from "@acs-quickstart/core";
-import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
-import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
 import { deleteIdentity } from "../src/delete-identity.js";
 
-let emulator: Awaited<ReturnType<typeof startInProcessEmulator>>;
+let acs: SampleEnvironment;
 
 beforeAll(async () => {
-  emulator = await startInProcessEmulator();
+  acs = await startSampleEnvironment();
 });
-afterAll(() => emulator.close());
+afterAll(() => acs.close());
 
 it("deletes the identity: its tokens stop working and no new ones can be issued", async () => {
-  const { endpoint, connectionString } = emulator;
-  const client = await createIdentityClient({ kind: "connection-string", endpoint, connectionString });
-  const admin = createEmulatorAdminClient({ endpoint, accessKey: emulator.emulator.accessKey });
+  const { client, admin } = acs;
   const { user, token } = await client.createUserAndToken(["voip"]);
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
   await deleteIdentity(client, user);

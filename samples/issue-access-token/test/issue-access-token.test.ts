@@ -1,33 +1,25 @@
-import { createIdentityClient } from "@acs-quickstart/core";
-import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
-import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
-import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
 import { issueAccessToken, issueAccessTokenWithCustomExpiration } from "../src/issue-access-token.js";
 
-let emulator: Awaited<ReturnType<typeof startInProcessEmulator>>;
-let client: CommunicationIdentityClient;
-let admin: ReturnType<typeof createEmulatorAdminClient>;
+let acs: SampleEnvironment;
 
 beforeAll(async () => {
-  emulator = await startInProcessEmulator();
-  const { endpoint, connectionString } = emulator;
-  client = await createIdentityClient({ kind: "connection-string", endpoint, connectionString });
-  admin = createEmulatorAdminClient({ endpoint, accessKey: emulator.emulator.accessKey });
+  acs = await startSampleEnvironment();
 });
-afterAll(() => emulator.close());
+afterAll(() => acs.close());
 
 const MINUTE = 60_000;
 
 it("issues a 24-hour 'voip' token by default and prints it masked", async () => {
-  const identity = await client.createUser();
+  const identity = await acs.client.createUser();
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
   const before = Date.now();
-  const { token, expiresOn } = await issueAccessToken(client, identity);
+  const { token, expiresOn } = await issueAccessToken(acs.client, identity);
 
   expect(expiresOn.getTime()).toBeGreaterThanOrEqual(before + 1440 * MINUTE - 1000);
   expect(expiresOn.getTime()).toBeLessThanOrEqual(Date.now() + 1440 * MINUTE + 1000);
-  const check = await admin.validateToken(token);
+  const check = await acs.admin.validateToken(token);
   expect(check.valid).toBe(true);
   expect(check.claims).toMatchObject({ acsScope: "voip", skypeid: identity.communicationUserId.slice(2) });
   const printed = log.mock.calls.flat().join("\n");
@@ -37,24 +29,26 @@ it("issues a 24-hour 'voip' token by default and prints it masked", async () => 
 });
 
 it("issues a token with the given scopes and a custom lifetime", async () => {
-  const identity = await client.createUser();
+  const identity = await acs.client.createUser();
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
   const { token, expiresOn } = await issueAccessTokenWithCustomExpiration(
-    client,
+    acs.client,
     identity,
     ["chat", "voip"],
     60,
   );
 
   expect(Math.round((expiresOn.getTime() - Date.now()) / MINUTE)).toBe(60);
-  const check = await admin.validateToken(token);
+  const check = await acs.admin.validateToken(token);
   expect(check.claims).toMatchObject({ acsScope: "chat,voip", exp: Math.floor(expiresOn.getTime() / 1000) });
   expect(log.mock.calls.flat().join("\n")).toContain("with 'chat, voip' scope that expires at");
 });
 
 it("lets the service reject a lifetime out of range, with its own message", async () => {
-  const identity = await client.createUser();
-  await expect(issueAccessTokenWithCustomExpiration(client, identity, ["voip"], 59)).rejects.toMatchObject({
+  const identity = await acs.client.createUser();
+  await expect(
+    issueAccessTokenWithCustomExpiration(acs.client, identity, ["voip"], 59),
+  ).rejects.toMatchObject({
     statusCode: 400,
     message: "ExpiresInMinutes value 59 is invalid. Value must be within the [60, 1440] interval.",
   });

@@ -1,20 +1,16 @@
-import { createIdentityClient } from "@acs-quickstart/core";
-import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
-import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
 import { refreshAccessToken } from "../src/refresh-access-token.js";
 
-let emulator: Awaited<ReturnType<typeof startInProcessEmulator>>;
+let acs: SampleEnvironment;
 
 beforeAll(async () => {
-  emulator = await startInProcessEmulator();
+  acs = await startSampleEnvironment();
 });
-afterAll(() => emulator.close());
+afterAll(() => acs.close());
 
 it("issues a new token for the stored identity; the earlier one stays valid until it expires", async () => {
-  const { endpoint, connectionString } = emulator;
-  const client = await createIdentityClient({ kind: "connection-string", endpoint, connectionString });
-  const admin = createEmulatorAdminClient({ endpoint, accessKey: emulator.emulator.accessKey });
+  const { client, admin } = acs;
   const identity = await client.createUser();
   const first = await client.getToken(identity, ["voip"]);
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
