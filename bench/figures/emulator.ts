@@ -1,0 +1,227 @@
+/**
+ * Figure 2: the standalone emulator over HTTPS (keep-alive, 32 concurrent requests, loopback), against a
+ * floor of a trivial Node HTTPS server answering a constant JSON body. Three processes: the server under
+ * test (or the floor server), each a child of its own, and the load generator (bench/load/client.ts).
+ * The two servers are measured one after the other, alternating, never at the same time.
+ *
+ * Memory: the emulator child reports process.memoryUsage() after forced GC (--expose-gc) after the warm-up
+ * and again once `tokens` more access tokens have been issued; "flat" = the growth stays under the bounds.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mustRun, offlineEnv } from "../lib/proc.js";
+import type { FigureResult, Row } from "../lib/result.js";
+import { median, round } from "../lib/stats.js";
+import type { ClientConfig, ClientResult } from "../load/client.js";
+
+export const GOAL_PER_SECOND = 1000;
+export const GOAL_RATIO = 0.25;
+/** "Flat": heap (after GC) and RSS may grow at most this much over `tokens` issuances after warm-up. */
+export const HEAP_BOUND_MIB = 2;
+export const RSS_BOUND_MIB = 32;
+const MiB = 1024 * 1024;
+
+interface Ready {
+  url: string;
+  caPath: string;
+  accessKey: string;
+}
+
+interface Server {
+  ready: Ready;
+  child: ChildProcess;
+  memory(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
+}
+
+function startServer(module: string, args: string[], execArgv: string[], cwd: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = fork(module, args, {
+      cwd,
+      execArgv,
+      env: offlineEnv(),
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${module} did not start within 60 s`));
+    }, 60_000);
+    child.once("exit", (code) => reject(new Error(`${module} exited early (${code})`)));
+    child.once("message", (message: Ready & { type: string }) => {
+      clearTimeout(timer);
+      const server: Server = {
+        ready: message,
+        child,
+        memory: () =>
+          new Promise((done) => {
+            child.once("message", (m: NodeJS.MemoryUsage) => done(m));
+            child.send({ type: "mem" });
+          }),
+        stop: () =>
+          new Promise((done) => {
+            const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
+            child.removeAllListeners("exit");
+            child.once("exit", () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.send({ type: "stop" });
+          }),
+      };
+      resolve(server);
+    });
+  });
+}
+
+export interface EmulatorFigureOptions {
+  runs: number;
+  durationMs: number;
+  concurrency: number;
+  tokens: number;
+}
+
+export async function emulatorFigure(
+  root: string,
+  options: EmulatorFigureOptions,
+  log: (s: string) => void,
+): Promise<FigureResult> {
+  const stateDir = mkdtempSync(join(tmpdir(), "acs-bench-emu-"));
+  const load = async (ready: Ready, extra: Partial<ClientConfig>): Promise<ClientResult> => {
+    const config: ClientConfig = {
+      url: ready.url,
+      caPath: ready.caPath,
+      accessKey: ready.accessKey,
+      concurrency: options.concurrency,
+      durationMs: options.durationMs,
+      maxRequests: 1_000_000,
+      warmupRequests: 500,
+      ...extra,
+    };
+    const run = await mustRun(
+      process.execPath,
+      ["--import", "tsx", join(root, "bench/load/client.ts"), JSON.stringify(config)],
+      {
+        cwd: root,
+        env: offlineEnv(),
+        timeoutMs: config.durationMs + 120_000,
+      },
+    );
+    return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as ClientResult;
+  };
+  const emulator = await startServer(
+    join(root, "bench/load/emulator-child.ts"),
+    [stateDir],
+    ["--expose-gc", "--import", "tsx"],
+    root,
+  );
+  let floor: Server | undefined;
+  try {
+    floor = await startServer(
+      join(root, "bench/floors/https-floor.mjs"),
+      [join(stateDir, "cert.pem"), join(stateDir, "key.pem")],
+      ["--expose-gc"],
+      root,
+    );
+    // Warm-up of both (JIT, TLS sessions, the emulator's first sequence block), then the memory baseline.
+    await load(floor.ready, { durationMs: 1_000, warmupRequests: 0 });
+    const warm = await load(emulator.ready, { durationMs: 2_000, warmupRequests: 0 });
+    const mem0 = await emulator.memory();
+    let issuedSinceBaseline = 0;
+
+    const emu: ClientResult[] = [];
+    const flo: ClientResult[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      const f = await load(floor.ready, {});
+      const e = await load(emulator.ready, {});
+      issuedSinceBaseline += e.ok + 500 + 1;
+      flo.push(f);
+      emu.push(e);
+      log(
+        `  emulator run ${i + 1}/${options.runs}: ${Math.round(e.perSecond)}/s p50 ${e.p50Ms.toFixed(1)} p99 ${e.p99Ms.toFixed(1)} ms` +
+          ` (errors ${e.errors}) | floor ${Math.round(f.perSecond)}/s p50 ${f.p50Ms.toFixed(1)} p99 ${f.p99Ms.toFixed(1)} ms`,
+      );
+    }
+    // Top up to `tokens` issuances since the baseline, then sample memory again.
+    let topUp: ClientResult | undefined;
+    const remaining = options.tokens - issuedSinceBaseline;
+    if (remaining > 0) {
+      log(`  memory: issuing ${remaining} more tokens (to ${options.tokens} since the baseline)…`);
+      topUp = await load(emulator.ready, { maxRequests: remaining, durationMs: 600_000, warmupRequests: 0 });
+      issuedSinceBaseline += topUp.ok;
+    }
+    const mem1 = await emulator.memory();
+    const heapGrowth = (mem1.heapUsed - mem0.heapUsed) / MiB;
+    const rssGrowth = (mem1.rss - mem0.rss) / MiB;
+    log(
+      `  memory after ${issuedSinceBaseline} tokens: heap ${(mem0.heapUsed / MiB).toFixed(1)} -> ${(mem1.heapUsed / MiB).toFixed(1)} MiB,` +
+        ` rss ${(mem0.rss / MiB).toFixed(1)} -> ${(mem1.rss / MiB).toFixed(1)} MiB`,
+    );
+
+    const perSecond = median(emu.map((r) => r.perSecond));
+    const floorPerSecond = median(flo.map((r) => r.perSecond));
+    const ratio = perSecond / floorPerSecond;
+    const errors = emu.reduce((s, r) => s + r.errors, 0);
+    const latencyRow = (metric: "p50Ms" | "p99Ms", label: string): Row => {
+      const value = median(emu.map((r) => r[metric]));
+      const fl = median(flo.map((r) => r[metric]));
+      return {
+        figure: "2 emulator",
+        metric: `${label} latency @${options.concurrency}`,
+        unit: "ms",
+        value: round(value),
+        runs: emu.map((r) => round(r[metric])),
+        floorLabel: "trivial HTTPS server",
+        floor: round(fl),
+        floorRuns: flo.map((r) => round(r[metric])),
+        ratio: round(value / fl),
+      };
+    };
+    return {
+      rows: [
+        {
+          figure: "2 emulator",
+          metric: `issueAccessToken/s @${options.concurrency}, HTTPS keep-alive`,
+          unit: "req/s",
+          value: round(perSecond, 0),
+          runs: emu.map((r) => round(r.perSecond, 0)),
+          floorLabel: "trivial HTTPS server, constant JSON",
+          floor: round(floorPerSecond, 0),
+          floorRuns: flo.map((r) => round(r.perSecond, 0)),
+          ratio: round(ratio, 3),
+          goal: `>= ${GOAL_PER_SECOND}/s and >= ${GOAL_RATIO}x floor`,
+          met: perSecond >= GOAL_PER_SECOND && ratio >= GOAL_RATIO && errors === 0,
+          ...(errors ? { note: `${errors} failed requests` } : {}),
+        },
+        latencyRow("p50Ms", "p50"),
+        latencyRow("p99Ms", "p99"),
+        {
+          figure: "2 emulator",
+          metric: `heap growth (after GC) over ${issuedSinceBaseline} tokens`,
+          unit: "MiB",
+          value: round(heapGrowth),
+          runs: [round(heapGrowth)],
+          goal: `< ${HEAP_BOUND_MIB} MiB (flat)`,
+          met: heapGrowth < HEAP_BOUND_MIB,
+          note: `heapUsed ${(mem0.heapUsed / MiB).toFixed(1)} -> ${(mem1.heapUsed / MiB).toFixed(1)} MiB`,
+        },
+        {
+          figure: "2 emulator",
+          metric: `RSS growth over ${issuedSinceBaseline} tokens`,
+          unit: "MiB",
+          value: round(rssGrowth),
+          runs: [round(rssGrowth)],
+          goal: `< ${RSS_BOUND_MIB} MiB (flat)`,
+          met: rssGrowth < RSS_BOUND_MIB,
+          note: `rss ${(mem0.rss / MiB).toFixed(1)} -> ${(mem1.rss / MiB).toFixed(1)} MiB`,
+        },
+      ],
+      details: { warmup: warm, emulator: emu, floor: flo, topUp, mem0, mem1 },
+    };
+  } finally {
+    await emulator.stop().catch(() => {});
+    await floor?.stop().catch(() => {});
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
