@@ -1,28 +1,29 @@
 import { readFileSync } from "node:fs";
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { format } from "node:util";
 import {
   type Config,
   ConfigError,
+  checkStateDir,
   createIdentityClient,
   describeConfig,
   diagnose,
   formatDiagnosis,
   IdentityStore,
   loadConfig,
+  readSetting,
+  StateError,
   type Step,
   type StepContext,
+  type StoredIdentity,
   setRevealSecrets,
   stateDir,
 } from "@acs-quickstart/core";
 import { createIdentity } from "@acs-quickstart/create-identity";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
-import type {
-  CommunicationIdentityClient,
-  CommunicationIdentityClientOptions,
-} from "@azure/communication-identity";
+import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import { parseArgs, type RunOptions, USAGE, UsageError } from "./args.js";
 import { regions } from "./regions.js";
 import { STEPS, stepById } from "./steps.js";
@@ -36,22 +37,107 @@ const fromRoot = (path: string) => {
   return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 };
 
+interface Writer {
+  write(text: string): unknown;
+}
+
+/** Where a run reads its settings and writes its output; tests run the runner in-process with their own. */
+export interface RunIO {
+  /** Default `process.env`. `.env` values are added to it for variables it does not have. */
+  env?: NodeJS.ProcessEnv;
+  /** The `.env` file, or `false` for none. Default: `<repo root>/.env`. */
+  envFile?: string | false;
+  stdout?: Writer;
+  stderr?: Writer;
+  /** Where SIGINT and SIGTERM come from. Default `process`. */
+  signals?: Pick<NodeJS.Process, "on" | "off">;
+}
+
 /** Human messages go to stdout, or to stderr when stdout carries --json events. */
 class Output {
-  constructor(private readonly json: boolean) {
+  constructor(
+    private readonly json: boolean,
+    private readonly stdout: Writer,
+    private readonly stderr: Writer,
+  ) {
     // `npm run quickstart | head` closes stdout early: keep running (and cleaning up) without it.
-    for (const stream of [process.stdout, process.stderr]) {
-      stream.on("error", (error: NodeJS.ErrnoException) => {
+    for (const stream of [stdout, stderr]) {
+      if (stream !== process.stdout && stream !== process.stderr) continue;
+      (stream as NodeJS.WriteStream).on("error", (error: NodeJS.ErrnoException) => {
         if (error.code !== "EPIPE") throw error;
       });
     }
   }
   say(text = ""): void {
-    (this.json ? process.stderr : process.stdout).write(`${text}\n`);
+    (this.json ? this.stderr : this.stdout).write(`${text}\n`);
   }
   event(event: Record<string, unknown>): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+    if (this.json) this.stdout.write(`${JSON.stringify(event)}\n`);
   }
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The runner's own variables (and the emulator's test hooks), checked before anything runs. */
+interface Settings {
+  stateDir: string;
+  requestTimeoutMs: number;
+  retryDelayMs: number | undefined;
+  faults: import("@acs-quickstart/emulator").FaultSpec[] | undefined;
+  emulatorAccessKey: string | undefined;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number | { problem: string } => {
+    if (!/^\d+$/.test(value)) return { problem: "is not a whole number." };
+    const n = Number(value);
+    return n < min || n > max ? { problem: `is ${n}, out of range.` } : n;
+  };
+}
+
+async function readSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
+  const { parseFaults, isBase64Key } = await import("@acs-quickstart/emulator");
+  const dir = readSetting(env, "ACS_QUICKSTART_STATE_DIR", {
+    expected: "a folder path (relative to the current folder, or absolute); empty means .quickstart/",
+    fix: "Set it to a folder you can write, or leave ACS_QUICKSTART_STATE_DIR= empty.",
+    allowSpaces: true,
+    parse: (value) => value,
+  });
+  const requestTimeoutMs = readSetting(env, "ACS_QUICKSTART_REQUEST_TIMEOUT_MS", {
+    expected: "a whole number of milliseconds from 100 to 600000 (default 30000)",
+    fix: "Set it to, e.g., 60000 for a slow network, or leave it empty for the default.",
+    parse: wholeNumber(100, 600_000),
+  });
+  const retryDelayMs = readSetting(env, "ACS_QUICKSTART_RETRY_DELAY_MS", {
+    expected: "a whole number of milliseconds from 1 to 60000 (the SDK's first retry delay; default 800)",
+    fix: "Set it to a number such as 100, or leave it empty for the SDK's default.",
+    parse: wholeNumber(1, 60_000),
+  });
+  const faults = readSetting(env, "ACS_EMULATOR_FAULTS", {
+    expected:
+      'a JSON fault list, e.g. [{"operation":"createIdentity","status":503,"times":1}] (packages/emulator/README.md)',
+    fix: "Correct the JSON (it is a test hook), or unset ACS_EMULATOR_FAULTS.",
+    allowSpaces: true,
+    parse: (value) => {
+      try {
+        return parseFaults(value);
+      } catch (error) {
+        return { problem: `is not a valid fault list: ${(error as Error).message}.` };
+      }
+    },
+  });
+  const emulatorAccessKey = readSetting(env, "ACS_EMULATOR_ACCESS_KEY", {
+    expected: "a base64 key, like the key of a real resource",
+    fix: "Set a base64 value (e.g. from `openssl rand -base64 32`), or unset ACS_EMULATOR_ACCESS_KEY.",
+    parse: (value) => (isBase64Key(value) ? value : { problem: "is not valid base64." }),
+  });
+  return {
+    stateDir: stateDir(dir === undefined ? {} : { ACS_QUICKSTART_STATE_DIR: dir }),
+    requestTimeoutMs: requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    retryDelayMs,
+    faults,
+    emulatorAccessKey,
+  };
 }
 
 interface Mode {
@@ -63,20 +149,17 @@ interface Mode {
   close(): Promise<void>;
 }
 
-async function emulatorMode(): Promise<Mode> {
-  const { join } = await import("node:path");
-  const { parseFaults, createEmulatorAdminClient } = await import("@acs-quickstart/emulator");
+async function emulatorMode(settings: Settings): Promise<Mode> {
+  const { createEmulatorAdminClient } = await import("@acs-quickstart/emulator");
   const { startInProcessEmulator } = await import("@acs-quickstart/emulator/in-process");
-  const faults = process.env.ACS_EMULATOR_FAULTS;
-  const accessKey = process.env.ACS_EMULATOR_ACCESS_KEY || undefined;
   // The in-process emulator is answered inside this process: a proxy from the environment must not get in between.
   const host = "acs-emulator.localhost";
   process.env.NO_PROXY = [process.env.NO_PROXY || process.env.no_proxy, host].filter(Boolean).join(",");
   const emulator = await startInProcessEmulator({
     endpoint: `https://${host}`,
-    stateFile: join(stateDir(), "emulator-state.json"),
-    ...(accessKey ? { accessKey } : {}),
-    ...(faults ? { faults: parseFaults(faults) } : {}),
+    stateFile: join(settings.stateDir, "emulator-state.json"),
+    ...(settings.emulatorAccessKey ? { accessKey: settings.emulatorAccessKey } : {}),
+    ...(settings.faults ? { faults: settings.faults } : {}),
   });
   const admin = createEmulatorAdminClient({
     endpoint: emulator.endpoint,
@@ -90,7 +173,7 @@ async function emulatorMode(): Promise<Mode> {
       connectionString: emulator.connectionString,
     },
     announce:
-      `Mode: emulator — the built-in ACS emulator, in this process, offline (state in ${fromRoot(stateDir())}/).\n` +
+      `Mode: emulator — the built-in ACS emulator, in this process, offline (state in ${fromRoot(settings.stateDir)}/).\n` +
       "      To use your own resource, set COMMUNICATION_SERVICES_CONNECTION_STRING in .env (see .env.sample).",
     validateToken: (token) => admin.validateToken(token),
     close: () => emulator.close(),
@@ -106,24 +189,13 @@ function liveMode(config: Config): Mode {
   };
 }
 
-/** Attaches the run's abort signal to every request, so Ctrl-C stops a request in flight. */
-function abortPolicy(signal: AbortSignal) {
+/** Every request: the per-attempt timeout, the retry delays, and (during the steps) the run's abort signal. */
+function clientOptions(settings: Settings, signal?: AbortSignal) {
+  const delay = settings.retryDelayMs;
   return {
-    name: "quickstartAbort",
-    sendRequest(request: { abortSignal?: AbortSignal }, next: (request: never) => Promise<unknown>) {
-      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, signal]) : signal;
-      return next(request as never);
-    },
-  } as unknown as NonNullable<CommunicationIdentityClientOptions["additionalPolicies"]>[number]["policy"];
-}
-
-function clientOptions(signal?: AbortSignal): CommunicationIdentityClientOptions {
-  const delay = Number(process.env.ACS_QUICKSTART_RETRY_DELAY_MS);
-  return {
-    ...(delay > 0 ? { retryOptions: { retryDelayInMs: delay, maxRetryDelayInMs: delay * 8 } } : {}),
-    ...(signal
-      ? { additionalPolicies: [{ policy: abortPolicy(signal), position: "perCall" as const }] }
-      : {}),
+    requestTimeoutMs: settings.requestTimeoutMs,
+    ...(delay ? { retryOptions: { retryDelayInMs: delay, maxRetryDelayInMs: delay * 8 } } : {}),
+    ...(signal ? { abortSignal: signal } : {}),
   };
 }
 
@@ -167,57 +239,79 @@ function plural(n: number, word: string): string {
 }
 
 /** Runs the quickstart with these command-line arguments; resolves to the process exit code. */
-export async function runQuickstart(argv: readonly string[]): Promise<number> {
+export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const signals = io.signals ?? process;
   let options: RunOptions;
   try {
     options = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    stderr.write(`${error.message}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
+    stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
   if (options.list) {
     STEPS.forEach((step, i) => {
-      process.stdout.write(`${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}\n`);
+      stdout.write(`${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}\n`);
     });
     return EXIT.ok;
   }
-  const out = new Output(options.json);
+  const out = new Output(options.json, stdout, stderr);
   setRevealSecrets(options.showSecrets);
+  /** A mistake found before anything was sent: the message (it names what to fix), exit 2. */
+  const setupError = (kind: string, message: string) => {
+    out.say(message);
+    out.event({ event: "error", kind, message });
+    return EXIT.usage;
+  };
 
   // Configuration first: every mistake is reported before any network call.
   let config: Config | undefined;
-  if (options.mode !== "emulator") {
-    try {
-      config = loadConfig();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      out.say(error.message);
-      out.event({ event: "error", kind: "configuration", message: error.message });
-      return EXIT.usage;
+  let settings: Settings;
+  try {
+    if (options.mode !== "emulator") {
+      config = loadConfig({ env, ...(io.envFile !== undefined ? { envFile: io.envFile } : {}) });
     }
-    if (options.mode === "live" && !config) {
-      const message =
-        "--live needs a Communication Services resource, and none is configured.\n" +
-        "Set COMMUNICATION_SERVICES_CONNECTION_STRING (or COMMUNICATION_SERVICES_ENDPOINT) in .env; see .env.sample.\n" +
-        "Or run without --live to use the built-in emulator.";
-      out.say(message);
-      out.event({ event: "error", kind: "configuration", message });
-      return EXIT.usage;
-    }
+    settings = await readSettings(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return setupError("configuration", error.message);
   }
-  const mode = config ? liveMode(config) : await emulatorMode();
+  if (options.mode === "live" && !config) {
+    return setupError(
+      "configuration",
+      "--live needs a Communication Services resource, and none is configured.\n" +
+        "Set COMMUNICATION_SERVICES_CONNECTION_STRING (or COMMUNICATION_SERVICES_ENDPOINT) in .env; see .env.sample.\n" +
+        "Or run without --live to use the built-in emulator.",
+    );
+  }
+
+  // The state folder and the identity store next: a file that cannot be used stops the run before it
+  // makes anything it could not remember (and so not delete).
+  const store = new IdentityStore(join(settings.stateDir, "identities.json"));
+  try {
+    await checkStateDir(settings.stateDir);
+    await store.list();
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    return setupError("state", error.message);
+  }
 
   const controller = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   let cleaningUp = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (cleaningUp) {
-      out.say(`\n${signal}: still deleting the identities this run made; please wait a moment.`);
+      out.say(
+        `\n${signal}: still deleting the identities this run made (each request gives up after ` +
+          `${settings.requestTimeoutMs / 1000} s); please wait. Any it cannot delete stay in ${fromRoot(store.file)}.`,
+      );
       return;
     }
     if (interrupted) return;
@@ -227,18 +321,39 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
   };
   const onSigint = () => onSignal("SIGINT");
   const onSigterm = () => onSignal("SIGTERM");
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  signals.on("SIGINT", onSigint);
+  signals.on("SIGTERM", onSigterm);
+  const unlisten = () => {
+    signals.off("SIGINT", onSigint);
+    signals.off("SIGTERM", onSigterm);
+  };
 
-  const store = new IdentityStore();
+  let mode: Mode;
+  try {
+    mode = config ? liveMode(config) : await emulatorMode(settings);
+  } catch (error) {
+    unlisten();
+    const { EmulatorStateError } = await import("@acs-quickstart/emulator");
+    if (!(error instanceof EmulatorStateError)) throw error;
+    return setupError(
+      "state",
+      error.kind === "locked"
+        ? `Another quickstart is running with this state folder (${fromRoot(settings.stateDir)}/).\n` +
+            `  ${error.message}\n` +
+            "  Fix:      Wait for it to finish (or stop it), or give this terminal its own folder, e.g. ACS_QUICKSTART_STATE_DIR=.quickstart-2"
+        : `${error.message}\n  Fix:      Delete ${fromRoot(error.file)} to start the emulator afresh (its identities live only in that file), and ${fromRoot(store.file)} with it.`,
+    );
+  }
+
   const endpoint = mode.config.endpoint;
   const created = new Map<string, CommunicationUserIdentifier>();
   const tokens: Array<{ identity: string; token: string }> = [];
   let shared: CommunicationUserIdentifier | undefined;
   let client: CommunicationIdentityClient;
   try {
-    client = await createIdentityClient(mode.config, clientOptions(controller.signal));
+    client = await createIdentityClient(mode.config, clientOptions(settings, controller.signal));
   } catch (error) {
+    unlisten();
     await mode.close();
     out.say(formatDiagnosis(diagnose(error)));
     return error instanceof ConfigError ? EXIT.usage : EXIT.stepFailed;
@@ -351,28 +466,15 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
   const keptForNextStep =
     options.keepForNextStep && shared && created.has(shared.communicationUserId) ? shared : undefined;
   if (keptForNextStep) created.delete(keptForNextStep.communicationUserId);
+  // Also what an earlier run's clean-up could not delete. Further signals are answered, not obeyed.
   let leftover = created.size;
-  if (created.size > 0 && !options.keep) {
+  if (!options.keep) {
     cleaningUp = true;
-    const cleaner = await createIdentityClient(mode.config, clientOptions());
-    out.say(`\nClean-up: deleting ${plural(created.size, "identity")} this run made…`);
-    for (const identity of created.values()) {
-      try {
-        await cleaner.deleteUser(identity);
-        await store.remove(identity.communicationUserId);
-        created.delete(identity.communicationUserId);
-        out.say(`  deleted ${identity.communicationUserId}`);
-      } catch (error) {
-        out.say(`  could not delete ${identity.communicationUserId}:\n${formatDiagnosis(diagnose(error))}`);
-      }
-    }
-    leftover = created.size;
-    if (leftover > 0) {
-      out.say(
-        `  ${plural(leftover, "identity")} could not be deleted; ${leftover === 1 ? "it stays" : "they stay"} in ` +
-          `${fromRoot(store.file)} so a later run can delete ${leftover === 1 ? "it" : "them"}.`,
-      );
-    }
+    const earlier = await store.list(endpoint).then(
+      (list) => list.filter((i) => i.pendingCleanup && !created.has(i.id)),
+      () => [] as StoredIdentity[],
+    );
+    leftover = await cleanUp(out, store, mode, settings, created, earlier);
     cleaningUp = false;
   } else if (created.size > 0) {
     out.say(
@@ -386,9 +488,10 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
         "(step 6, delete-identity, deletes it).",
     );
   }
-  await mode.close();
-  process.off("SIGINT", onSigint);
-  process.off("SIGTERM", onSigterm);
+  await mode.close().catch((error: unknown) => {
+    out.say(`Could not close the emulator cleanly: ${(error as Error).message}`);
+  });
+  unlisten();
 
   const ok = !failed && !interrupted && ran === selected.length;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -399,6 +502,55 @@ export async function runQuickstart(argv: readonly string[]): Promise<number> {
   out.event({ event: "summary", ok, mode: mode.name, steps: ran, passed, leftoverIdentities: leftover });
   if (interrupted) return interrupted === "SIGINT" ? EXIT.interrupted : EXIT.terminated;
   return ok ? EXIT.ok : EXIT.stepFailed;
+}
+
+/**
+ * Deletes the identities this run made, and those an earlier run's clean-up could not delete. One that
+ * cannot be deleted stays in the store, marked for the next run's clean-up. Returns how many are left.
+ */
+async function cleanUp(
+  out: Output,
+  store: IdentityStore,
+  mode: Mode,
+  settings: Settings,
+  created: Map<string, CommunicationUserIdentifier>,
+  earlier: readonly StoredIdentity[],
+): Promise<number> {
+  if (created.size === 0 && earlier.length === 0) return 0;
+  const cleaner = await createIdentityClient(mode.config, clientOptions(settings));
+  const what = [
+    ...(created.size > 0 ? [`${plural(created.size, "identity")} this run made`] : []),
+    ...(earlier.length > 0 ? [`${plural(earlier.length, "identity")} an earlier run could not delete`] : []),
+  ].join(" and ");
+  out.say(`\nClean-up: deleting ${what}…`);
+  const failed: string[] = [];
+  for (const id of [...created.keys(), ...earlier.map((i) => i.id)]) {
+    try {
+      await cleaner.deleteUser({ communicationUserId: id });
+      out.say(`  deleted ${id}`);
+    } catch (error) {
+      const diagnosis = diagnose(error);
+      if (diagnosis.code !== "identity-not-found") {
+        out.say(`  could not delete ${id}:\n${formatDiagnosis(diagnosis)}`);
+        failed.push(id);
+        continue;
+      }
+      out.say(`  ${id} was already deleted`);
+    }
+    created.delete(id);
+    await store.remove(id).catch((error: unknown) => {
+      out.say(`  (deleted, but ${fromRoot(store.file)} could not be updated: ${(error as Error).message})`);
+    });
+  }
+  if (failed.length > 0) {
+    await store.markPendingCleanup(failed).catch(() => {});
+    const n = failed.length;
+    out.say(
+      `  ${plural(n, "identity")} could not be deleted; ${n === 1 ? "it stays" : "they stay"} in ` +
+        `${fromRoot(store.file)}, marked so that the next run (without --keep) deletes ${n === 1 ? "it" : "them"}.`,
+    );
+  }
+  return failed.length;
 }
 
 /** Before the revoke step, in emulator mode: make sure there is a token from before the revocation to check. */

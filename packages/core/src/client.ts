@@ -25,6 +25,61 @@ export interface CreateIdentityClientOptions extends CommunicationIdentityClient
    * (tests pass a stub). Ignored for a connection string or an access key.
    */
   credential?: TokenCredential;
+  /**
+   * Gives up on each attempt that gets no answer within this many milliseconds. The attempt fails like a
+   * network timeout (`code: "ETIMEDOUT"`, message "The request timed out after N ms …"), so the SDK
+   * retries it as it retries other network failures. Default: no limit (the SDK's own behaviour).
+   */
+  requestTimeoutMs?: number;
+  /** Cancels every request in flight, and every retry, when aborted (e.g. on Ctrl-C). */
+  abortSignal?: AbortSignal;
+}
+
+type Policy = NonNullable<CommunicationIdentityClientOptions["additionalPolicies"]>[number]["policy"];
+interface PolicyRequest {
+  abortSignal?: AbortSignal;
+  url?: string;
+}
+
+/** Per call: the run's abort signal on every request. */
+function abortPolicy(signal: AbortSignal): Policy {
+  return {
+    name: "quickstartAbort",
+    sendRequest(request: PolicyRequest, next: (request: PolicyRequest) => Promise<unknown>) {
+      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, signal]) : signal;
+      return next(request);
+    },
+  } as unknown as Policy;
+}
+
+/**
+ * Per attempt (inside the SDK's retry loop): a timer that aborts the attempt. The abort is reported as an
+ * error shaped like the SDK's `RestError` with Node's `ETIMEDOUT` code, which its retry policy retries.
+ * An abort from outside (Ctrl-C) stays an abort.
+ */
+function timeoutPolicy(ms: number): Policy {
+  return {
+    name: "quickstartRequestTimeout",
+    async sendRequest(request: PolicyRequest, next: (request: PolicyRequest) => Promise<unknown>) {
+      const outer = request.abortSignal;
+      const timer = new AbortController();
+      const id = setTimeout(() => timer.abort(), ms);
+      request.abortSignal = outer ? AbortSignal.any([outer, timer.signal]) : timer.signal;
+      try {
+        return await next(request);
+      } catch (error) {
+        if (!timer.signal.aborted || outer?.aborted) throw error;
+        const host = request.url ? ` from ${new URL(request.url).host}` : "";
+        throw Object.assign(
+          new Error(`The request timed out after ${ms} ms (no answer${host}).`, { cause: error }),
+          { name: "RestError", code: "ETIMEDOUT", request },
+        );
+      } finally {
+        clearTimeout(id);
+        request.abortSignal = outer;
+      }
+    },
+  } as unknown as Policy;
 }
 
 /**
@@ -38,7 +93,17 @@ export async function createIdentityClient(
   config: Config,
   options: CreateIdentityClientOptions = {},
 ): Promise<CommunicationIdentityClient> {
-  const { credential, ...clientOptions } = options;
+  const { credential, requestTimeoutMs, abortSignal, ...rest } = options;
+  const clientOptions: CommunicationIdentityClientOptions = {
+    ...rest,
+    additionalPolicies: [
+      ...(rest.additionalPolicies ?? []),
+      ...(abortSignal ? [{ policy: abortPolicy(abortSignal), position: "perCall" as const }] : []),
+      ...(requestTimeoutMs
+        ? [{ policy: timeoutPolicy(requestTimeoutMs), position: "perRetry" as const }]
+        : []),
+    ],
+  };
   switch (config.kind) {
     case "connection-string":
       return new CommunicationIdentityClient(config.connectionString, clientOptions);

@@ -107,7 +107,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config | undefined 
   }
   if (endpoint !== undefined) {
     const url = checkEndpoint(ENDPOINT_VARIABLE, endpoint, sourceOf(ENDPOINT_VARIABLE));
-    if (accessKey === undefined) return { kind: "entra-id", endpoint: url };
+    if (accessKey === undefined) {
+      checkEntraVariables(env, sourceOf);
+      return { kind: "entra-id", endpoint: url };
+    }
     checkAccessKey(ACCESS_KEY_VARIABLE, accessKey, sourceOf(ACCESS_KEY_VARIABLE));
     return { kind: "access-key", endpoint: url, accessKey };
   }
@@ -119,6 +122,81 @@ export function loadConfig(options: LoadConfigOptions = {}): Config | undefined 
     });
   }
   return undefined;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The Microsoft Entra ID variables DefaultAzureCredential reads, when set: the mistakes of copy and
+ * paste, and ids that cannot be ids. Never repeats the secret.
+ */
+function checkEntraVariables(env: NodeJS.ProcessEnv, sourceOf: (variable: string) => string): void {
+  const page = "Azure portal → Microsoft Entra ID → App registrations → your app → Overview";
+  const checks: Array<[string, (value: string) => boolean, string, string]> = [
+    [
+      "AZURE_TENANT_ID",
+      (v) => GUID.test(v) || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v),
+      "a GUID (Directory (tenant) ID), or the tenant's domain, e.g. contoso.onmicrosoft.com",
+      `Copy "Directory (tenant) ID" from ${page}.`,
+    ],
+    [
+      "AZURE_CLIENT_ID",
+      (v) => GUID.test(v),
+      "a GUID (Application (client) ID)",
+      `Copy "Application (client) ID" from ${page}.`,
+    ],
+    [
+      "AZURE_CLIENT_SECRET",
+      () => true,
+      "the client secret's Value",
+      "Copy the secret's Value (not its Secret ID) from your app → Certificates & secrets.",
+    ],
+  ];
+  for (const [variable, valid, expected, fix] of checks) {
+    const value = read(env, variable);
+    if (value === undefined) continue;
+    const source = sourceOf(variable);
+    checkPasted(variable, value, source, { expected, fix });
+    if (!valid(value)) {
+      throw new ConfigError(variable, "is not a valid id.", { expected, fix, source });
+    }
+  }
+}
+
+/** How {@link readSetting} checks one variable. */
+export interface SettingSpec<T> {
+  /** The expected shape, shown in errors, e.g. "a whole number of milliseconds from 100 to 600000". */
+  expected: string;
+  /** What to do, shown in errors. */
+  fix: string;
+  /** Turns the value into T, or returns an error text (the problem, after the variable's name). */
+  parse: (value: string) => T | { problem: string };
+  /** Paths may contain spaces (default false). */
+  allowSpaces?: boolean;
+}
+
+/**
+ * Reads one more setting (the runner's own variables and test hooks), with the same checks as the
+ * resource's variables: missing or empty is `undefined`; only spaces, quotes, surrounding whitespace or
+ * a placeholder is a {@link ConfigError} naming the variable, the expected shape and the fix.
+ */
+export function readSetting<T>(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  spec: SettingSpec<T>,
+): T | undefined {
+  const value = read(env, variable);
+  if (value === undefined) return undefined;
+  checkPasted(variable, value, "the environment", {
+    expected: spec.expected,
+    fix: spec.fix,
+    allowSpaces: spec.allowSpaces ?? false,
+  });
+  const parsed = spec.parse(value);
+  if (typeof parsed === "object" && parsed !== null && "problem" in parsed) {
+    throw new ConfigError(variable, parsed.problem, { expected: spec.expected, fix: spec.fix });
+  }
+  return parsed as T;
 }
 
 /** One line for the learner: which resource, and how we sign in. Never shows a key. */
@@ -173,10 +251,17 @@ const PLACEHOLDERS = [
   /^(x{3,}|changeme|todo|placeholder)$/i,
 ];
 
-function checkPasted(variable: string, value: string, source: string): void {
+function checkPasted(
+  variable: string,
+  value: string,
+  source: string,
+  options: { expected?: string; fix?: string; allowSpaces?: boolean } = {},
+): void {
+  const shape = options.expected ? { expected: options.expected } : {};
   const trimmed = value.trim();
   if (trimmed === "") {
     throw new ConfigError(variable, "contains only spaces.", {
+      ...shape,
       fix: `Paste the value, or leave ${variable}= empty if you do not use it.`,
       source,
     });
@@ -185,25 +270,31 @@ function checkPasted(variable: string, value: string, source: string): void {
   const last = trimmed.charAt(trimmed.length - 1);
   if (QUOTES.includes(first) || QUOTES.includes(last)) {
     throw new ConfigError(variable, "is wrapped in quotes (or starts or ends with one).", {
+      ...shape,
       fix: `Remove the quotes around the value: ${variable}=value. In .env one pair of plain quotes is fine, but not two pairs or typographic quotes.`,
       source,
     });
   }
   if (trimmed !== value) {
     throw new ConfigError(variable, "has spaces or a line break before or after the value.", {
+      ...shape,
       fix: "Remove the surrounding whitespace (it was probably copied along with the value).",
       source,
     });
   }
   if (PLACEHOLDERS.some((pattern) => pattern.test(value))) {
     throw new ConfigError(variable, "looks like the placeholder from .env.sample, not a real value.", {
-      fix: `${COPY_AGAIN[variable] ?? "Replace it with the real value."} Or leave ${variable}= empty to use the offline emulator.`,
+      ...shape,
+      fix: COPY_AGAIN[variable]
+        ? `${COPY_AGAIN[variable]} Or leave ${variable}= empty to use the offline emulator.`
+        : `${options.fix ?? "Replace it with the real value."} Or leave ${variable}= empty.`,
       source,
     });
   }
-  if (/\s/.test(value)) {
+  if (options.allowSpaces ? /[\r\n]/.test(value) : /\s/.test(value)) {
     throw new ConfigError(variable, "has a space or a line break inside the value.", {
-      fix: `${COPY_AGAIN[variable]} Make sure it is pasted as one line.`,
+      ...shape,
+      fix: `${COPY_AGAIN[variable] ?? options.fix ?? "Check the value."} Make sure it is pasted as one line.`,
       source,
     });
   }

@@ -139,6 +139,19 @@ const TABLE: Row[] = [
     explain: (f) => fromOwnMessage(f),
   },
   {
+    code: "timeout",
+    when: (f) => f.codes.has("ETIMEDOUT") && /timed out after \d+ ms/.test(f.message),
+    explain: (f) => {
+      const ms = Number(/timed out after (\d+) ms/.exec(f.message)?.[1]);
+      const seconds = ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+      return {
+        summary: `The service did not answer within ${seconds}: the request timed out${at(f)}, also on the SDK's retries.`,
+        detail: f.message,
+        fix: `Run the step again in a moment. If it keeps timing out, check your network, VPN or proxy; on a slow network, allow more time with ACS_QUICKSTART_REQUEST_TIMEOUT_MS (now ${ms}).`,
+      };
+    },
+  },
+  {
     code: "cancelled",
     when: (f) => f.names.has("AbortError"),
     explain: () => ({
@@ -238,7 +251,10 @@ const TABLE: Row[] = [
   },
   {
     code: "network",
-    when: (f) => [...NETWORK_CODES].some((code) => f.codes.has(code)),
+    // Node codes, or a fetch-style "Network error" / "fetch failed" / "socket hang up" without an answer.
+    when: (f) =>
+      [...NETWORK_CODES].some((code) => f.codes.has(code)) ||
+      (f.status === undefined && /^(Network error|fetch failed|socket hang up)\b/i.test(f.message)),
     explain: (f) => ({
       summary: `The network connection failed or timed out${at(f)}.`,
       detail: [...f.codes].filter((code) => NETWORK_CODES.has(code)).join(", "),

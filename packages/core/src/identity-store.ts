@@ -33,6 +33,11 @@ export interface StoredIdentity {
   createdAt: string;
   /** Which step (or note) created it. */
   createdBy?: string;
+  /**
+   * Set when a run could not delete it during clean-up: the next run's clean-up deletes it, and no step
+   * picks it as "the stored identity".
+   */
+  pendingCleanup?: boolean;
 }
 
 /** What {@link IdentityStore.add} needs; `createdAt` defaults to now. */
@@ -53,8 +58,8 @@ export class StateError extends Error {
   /** One line: what to do about it. */
   readonly fix: string;
 
-  constructor(file: string, problem: string, fix: string) {
-    super(`The identity store ${file} ${problem}\n  Fix:      ${fix}`);
+  constructor(file: string, problem: string, fix: string, subject = "The identity store") {
+    super(`${subject} ${file} ${problem}\n  Fix:      ${fix}`);
     this.file = file;
     this.problem = problem;
     this.fix = fix;
@@ -94,10 +99,11 @@ export class IdentityStore {
     return identities.filter((identity) => endpointKey(identity.endpoint) === key);
   }
 
-  /** The most recently created identity of `endpoint`, or `undefined` if there is none. */
+  /** The most recently created identity of `endpoint` (not pending clean-up), or `undefined` if there is none. */
   async latest(endpoint: string): Promise<StoredIdentity | undefined> {
     let latest: StoredIdentity | undefined;
     for (const identity of await this.list(endpoint)) {
+      if (identity.pendingCleanup) continue;
       if (!latest || Date.parse(identity.createdAt) >= Date.parse(latest.createdAt)) latest = identity;
     }
     return latest;
@@ -132,6 +138,20 @@ export class IdentityStore {
     });
   }
 
+  /** Marks identities a clean-up could not delete, so that the next run's clean-up deletes them. */
+  async markPendingCleanup(ids: readonly string[]): Promise<void> {
+    await this.update((state) => {
+      let changed = false;
+      for (const identity of state.identities) {
+        if (ids.includes(identity.id) && !identity.pendingCleanup) {
+          identity.pendingCleanup = true;
+          changed = true;
+        }
+      }
+      return { result: undefined, changed };
+    });
+  }
+
   /**
    * Moves an unreadable file aside to `<file>.corrupt-<timestamp>` so that a new, empty store can
    * start, and returns the new name. Does nothing (returns `undefined`) when the file is fine or
@@ -159,8 +179,22 @@ export class IdentityStore {
     try {
       text = await readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { version: VERSION, identities: [] };
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return { version: VERSION, identities: [] };
+      if (code === "ENOTDIR") {
+        throw new StateError(
+          this.file,
+          "cannot be read: a part of its path is a file, not a folder.",
+          "Set ACS_QUICKSTART_STATE_DIR to a folder (or remove the file that is in the way).",
+        );
+      }
+      throw new StateError(
+        this.file,
+        `cannot be read (${code ?? (error as Error).message}).`,
+        code === "EISDIR"
+          ? "It is a folder: move it away, so the quickstart can create the file."
+          : "Check the file's permissions, or set ACS_QUICKSTART_STATE_DIR to a folder you can write.",
+      );
     }
     if (text.trim() === "") return { version: VERSION, identities: [] };
     let data: unknown;
@@ -195,6 +229,9 @@ export class IdentityStore {
       }
       if (entry.createdBy !== undefined && typeof entry.createdBy !== "string") {
         throw this.corrupt(`has ${where} whose "createdBy" is not text.`);
+      }
+      if (entry.pendingCleanup !== undefined && typeof entry.pendingCleanup !== "boolean") {
+        throw this.corrupt(`has ${where} whose "pendingCleanup" is not true or false.`);
       }
     });
     return data as StoreFile; // entries keep any extra fields a person added: nothing is lost on rewrite
@@ -297,4 +334,33 @@ function isUrl(value: string): boolean {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks that the state folder can be created and written (before anything is sent), by creating and
+ * removing a small file in it. Throws a {@link StateError} naming the folder and what to do.
+ */
+export async function checkStateDir(dir: string): Promise<void> {
+  const subject = "The state folder";
+  const fix =
+    "Set ACS_QUICKSTART_STATE_DIR (in .env or the shell) to a folder you can write, or fix its permissions.";
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "cannot be created: it, or a folder above it, is a file."
+        : `cannot be created (${code ?? (error as Error).message}).`;
+    throw new StateError(dir, why, fix, subject);
+  }
+  const probe = path.join(dir, `.write-check-${process.pid}-${randomUUID().slice(0, 8)}`);
+  try {
+    const handle = await open(probe, "wx");
+    await handle.close();
+    await unlink(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StateError(dir, `cannot be written (${code ?? (error as Error).message}).`, fix, subject);
+  }
 }

@@ -18,6 +18,7 @@ export {
   ENDPOINT_VARIABLE,
   type LoadConfigOptions,
   loadConfig,
+  readSetting,
 } from "./config.js";
 export { type Diagnosis, diagnose, formatDiagnosis, redact } from "./diagnose.js";
 export {
@@ -28,6 +29,7 @@ export {
   setRevealSecrets,
 } from "./format.js";
 export {
+  checkStateDir,
   IdentityStore,
   type NewIdentity,
   StateError,
