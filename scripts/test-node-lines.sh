@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on every other supported Node line (the current one runs it in `npm test`),
+# with Node taken from the npm registry: `npx -y -p node@<line>`. Prints the version really used, and
+# fails if it is not the line asked for. Usage: scripts/test-node-lines.sh [line ...] (default: 22 24)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lines=("$@")
+[ ${#lines[@]} -gt 0 ] || lines=(22 24)
+status=0
+for line in "${lines[@]}"; do
+  echo "=== Node ${line}: npx -y -p node@${line} ==="
+  start=$(date +%s)
+  # One shell under npx, so `node` below is the same binary for the check and for the tests.
+  if npx -y -p "node@${line}" -c "set -e
+      version=\$(node --version)
+      echo \"node --version: \$version (\$(command -v node))\"
+      case \"\$version\" in v${line}.*) ;; *) echo \"expected Node ${line}, got \$version\" >&2; exit 3;; esac
+      node node_modules/vitest/vitest.mjs run"; then
+    echo "=== Node ${line}: passed in $(( $(date +%s) - start )) s ==="
+  else
+    echo "=== Node ${line}: FAILED after $(( $(date +%s) - start )) s ===" >&2
+    status=1
+  fi
+done
+exit $status

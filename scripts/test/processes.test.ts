@@ -1,0 +1,134 @@
+/**
+ * What only real processes show: signals from the OS, exit codes, files after a kill, and what a learner
+ * could see on a projector. Few child processes, run concurrently.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { IdentityStore } from "@acs-quickstart/core";
+import { describe, expect, it } from "vitest";
+import { readStateFile } from "../../packages/emulator/src/state-file.js";
+import { emulatorIdentities, JWT, NO_STACK, storedIdentities } from "./in-process.js";
+import { freshStateDir, ROOT, runQuickstart } from "./run-quickstart.js";
+
+const summary = (run: { events: Array<{ event: string }> }) => run.events.find((e) => e.event === "summary");
+
+describe.concurrent("real processes", () => {
+  it("state files survive being killed mid-write (SIGKILL, SIGTERM, SIGINT at random moments)", async () => {
+    const kills = ["SIGKILL", "SIGTERM", "SIGINT"] as const;
+    await Promise.all(
+      kills.map(async (signal, i) => {
+        const dir = freshStateDir();
+        const child = spawn(
+          process.execPath,
+          ["--import", "tsx", join(import.meta.dirname, "fixtures/write-loop.ts"), dir],
+          {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "inherit"],
+          },
+        );
+        await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 20 + i * 37));
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        child.kill(signal);
+        await exited;
+        // Both files parse and pass their checks, whatever moment the process died at.
+        expect(await new IdentityStore(join(dir, "identities.json")).list()).not.toHaveLength(0);
+        expect(readStateFile(join(dir, "emulator-state.json"))?.identities).toHaveLength(2000);
+        JSON.parse(readFileSync(join(dir, "identities.json"), "utf8"));
+        // At most the one temporary file being written at that moment is left, never the lock's victim.
+        expect(readdirSync(dir).filter((f) => f.endsWith(".tmp")).length).toBeLessThanOrEqual(2);
+      }),
+    );
+  });
+
+  it("SIGTERM mid-step, then SIGINT twice during clean-up: exit 143, clean-up finished, nothing left", async () => {
+    const stateDir = freshStateDir();
+    let cleaning = false;
+    const run = await runQuickstart(["--json"], {
+      env: {
+        ACS_QUICKSTART_STATE_DIR: stateDir,
+        ACS_EMULATOR_FAULTS: JSON.stringify([
+          { operation: "issueAccessToken", delayMs: 20_000, times: 1 },
+          { operation: "deleteIdentity", delayMs: 400, times: 2 },
+        ]),
+      },
+      onEvent(event, child) {
+        if (event.event === "step-start" && event.step === "issue-access-token") {
+          setTimeout(() => child.kill("SIGTERM"), 200);
+        }
+        if (event.event === "step-end" && event.interrupted && !cleaning) {
+          cleaning = true;
+          setTimeout(() => child.kill("SIGINT"), 150);
+          setTimeout(() => child.kill("SIGINT"), 300);
+        }
+      },
+    });
+    expect(run.code, run.stderr).toBe(143);
+    expect(run.stderr).toContain("SIGINT: still deleting the identities this run made");
+    expect(summary(run)).toMatchObject({ ok: false, leftoverIdentities: 0 });
+    expect(emulatorIdentities(stateDir)).toEqual([]);
+    expect(storedIdentities(stateDir)).toEqual([]);
+  });
+
+  it("a run killed with SIGKILL leaves readable state, and the next run takes over its emulator state", async () => {
+    const stateDir = freshStateDir();
+    const killed = await runQuickstart(["--json", "--keep"], {
+      env: {
+        ACS_QUICKSTART_STATE_DIR: stateDir,
+        ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "issueAccessToken", delayMs: 20_000, times: 1 }]),
+      },
+      onEvent: (event, child) =>
+        event.event === "step-start" && event.step === "issue-access-token" && child.kill("SIGKILL"),
+    });
+    expect(killed.signal).toBe("SIGKILL");
+    const [made] = emulatorIdentities(stateDir);
+    expect(storedIdentities(stateDir).map((i) => i.id)).toEqual([made]);
+    // The lock of the killed run is stale: the next run starts, uses and then deletes the stored identity.
+    const next = await runQuickstart(["--json", "--step", "delete-identity"], {
+      env: { ACS_QUICKSTART_STATE_DIR: stateDir },
+    });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`Deleted the identity with ID: ${made}`);
+    expect(emulatorIdentities(stateDir)).toEqual([]);
+  });
+
+  it("the whole quickstart with a known key: the key never appears; no whole token without --show-secrets", async () => {
+    const accessKey = Buffer.from("a known emulator access key for the secrets test").toString("base64");
+    const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir(), ACS_EMULATOR_ACCESS_KEY: accessKey };
+    const [plain, failing, shown] = await Promise.all([
+      runQuickstart(["--pause"], { env }),
+      runQuickstart([], {
+        env: {
+          ...env,
+          ACS_QUICKSTART_STATE_DIR: freshStateDir(),
+          ACS_QUICKSTART_RETRY_DELAY_MS: "1",
+          ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "revokeAccessTokens", status: 401, times: 1 }]),
+        },
+      }),
+      runQuickstart(["--show-secrets", "--step", "create-identity-and-token"], {
+        env: { ...env, ACS_QUICKSTART_STATE_DIR: freshStateDir() },
+      }),
+    ]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(failing.code).toBe(1);
+    expect(shown.code).toBe(0);
+    for (const run of [plain, failing]) {
+      const output = `${run.stdout}${run.stderr}`;
+      expect(output).toMatch(/eyJ[\w-]{9}… \(\d+ characters\)/);
+      expect(output).not.toMatch(JWT);
+      expect(output).not.toContain(accessKey);
+      expect(output).not.toContain(accessKey.replace(/=+$/, ""));
+      expect(output).not.toMatch(NO_STACK);
+    }
+    expect(shown.stdout).toMatch(JWT);
+    expect(`${shown.stdout}${shown.stderr}`).not.toContain(accessKey);
+  });
+
+  it(".env and the state folder are ignored by git", () => {
+    for (const path of [".env", ".env.local", ".quickstart/identities.json"]) {
+      expect(() => execFileSync("git", ["check-ignore", "-q", path], { cwd: ROOT }), path).not.toThrow();
+    }
+    expect(() => execFileSync("git", ["check-ignore", "-q", ".env.sample"], { cwd: ROOT })).toThrow();
+  });
+});
