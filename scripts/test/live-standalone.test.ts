@@ -59,4 +59,16 @@ describe("live mode against the standalone emulator", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(await liveIdentities()).toEqual([]);
   });
+
+  it("a real connection reset and a response slower than the timeout are retried by the SDK: the run succeeds", async () => {
+    // Over TCP a reset is ECONNRESET, which the SDK retries (in-process, msw reports it without a code).
+    await admin.addFault({ operation: "createIdentity", reset: true, times: 2 });
+    await admin.addFault({ operation: "issueAccessToken", delayMs: 3_000, times: 1 });
+    const run = await runQuickstart(["--json"], {
+      env: { ...liveEnv(), ACS_QUICKSTART_REQUEST_TIMEOUT_MS: "300" },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, leftoverIdentities: 0 });
+    expect(await liveIdentities()).toEqual([]);
+  });
 });

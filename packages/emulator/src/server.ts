@@ -158,11 +158,18 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   // The one handler answers 413 from the declared length, without a body to read.
   if (tooLarge) headers.set("content-length", String(Math.max(declared, size)));
   const hasBody = !tooLarge && method !== "GET" && method !== "HEAD" && chunks.length > 0;
+  // A client that goes away (closes the connection before the answer) aborts the request: a delayed fault
+  // then drops it without effect.
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
   let request: Request;
   try {
     request = new Request(`https://${authority}${rawTarget.startsWith("/") ? rawTarget : `/${rawTarget}`}`, {
       method,
       headers,
+      signal: gone.signal,
       ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
     });
   } catch {

@@ -305,6 +305,36 @@ describe("standalone server under abuse and load", () => {
     ca: server.caPem,
   });
 
+  it("a delayed request whose client gave up is dropped without effect", async () => {
+    const before = server.emulator.identities().length;
+    server.emulator.addFault({ operation: "createIdentity", delayMs: 400, times: 1 });
+    const headers = signRequest({
+      method: "POST",
+      url: `${server.url}/identities?${V}`,
+      body: "",
+      accessKey: server.emulator.accessKey,
+    });
+    await new Promise<void>((resolve) => {
+      const req = https.request(
+        {
+          host: "127.0.0.1",
+          port: server.port,
+          method: "POST",
+          path: `/identities?${V}`,
+          ca: server.caPem,
+          servername: "localhost",
+          headers,
+        },
+        () => {},
+      );
+      req.on("error", () => resolve());
+      req.end();
+      setTimeout(() => req.destroy(), 100);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.emulator.identities()).toHaveLength(before);
+  });
+
   it("binds loopback by default", () => {
     expect(server.host).toBe("127.0.0.1");
   });
