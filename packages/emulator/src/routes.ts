@@ -192,7 +192,7 @@ export function createHandler(
           const minutes = scopes ? expiresInMinutes(input.expiresInMinutes, version) : undefined;
           const identity = service.createIdentity();
           if (!scopes || minutes === undefined) return json(201, { identity: { id: identity.id } });
-          const { token, expiresOn } = service.issueAccessToken(identity.id, scopes, minutes);
+          const { token, expiresOn } = await service.issueAccessToken(identity.id, scopes, minutes);
           return json(201, { identity: { id: identity.id }, accessToken: { token, expiresOn } });
         }
         case "issueAccessToken": {
@@ -203,7 +203,7 @@ export function createHandler(
             throw new ServiceErrorException(catalogue.scopesMissing());
           const scopes = requiredScopes(input.scopes, version, "scopes");
           const minutes = expiresInMinutes(input.expiresInMinutes, version);
-          const { token, expiresOn } = service.issueAccessToken(id, scopes, minutes);
+          const { token, expiresOn } = await service.issueAccessToken(id, scopes, minutes);
           return json(200, { token, expiresOn });
         }
         case "revokeAccessTokens":
@@ -213,7 +213,7 @@ export function createHandler(
           service.deleteIdentity(route.id as string);
           return noContent();
         case "exchangeTeamsToken": {
-          const { token, expiresOn } = exchangeTeamsToken(service, parseObject(body), settings.now());
+          const { token, expiresOn } = await exchangeTeamsToken(service, parseObject(body), settings.now());
           return json(200, { token, expiresOn });
         }
       }

@@ -25,6 +25,8 @@ export interface SigningKey {
   readonly publicKey: KeyObject;
   /** PKCS#8 PEM, for the state file. */
   readonly privateKeyPem: string;
+  /** The first segment of every token, `base64url({"alg":"RS256","kid":…,"typ":"JWT"})`, made once. */
+  readonly headerSegment: string;
 }
 
 export interface AccessTokenClaims {
@@ -42,6 +44,8 @@ export interface AccessTokenClaims {
   [claim: string]: unknown;
 }
 
+const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
+
 export async function generateSigningKey(): Promise<SigningKey> {
   const { privateKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
   return signingKeyFromPem(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
@@ -53,7 +57,8 @@ export function signingKeyFromPem(privateKeyPem: string): SigningKey {
   const der = publicKey.export({ type: "spki", format: "der" });
   // Real tokens carry a hex certificate thumbprint as kid; a SHA-1 of the public key looks alike.
   const kid = createHash("sha1").update(der).digest("hex").toUpperCase();
-  return { kid, privateKey, publicKey, privateKeyPem };
+  const headerSegment = b64url(JSON.stringify({ alg: "RS256", kid, typ: "JWT" }));
+  return { kid, privateKey, publicKey, privateKeyPem, headerSegment };
 }
 
 /** The public key as a JWK set, for `GET /_emulator/jwks.json`. */
@@ -62,17 +67,33 @@ export function jwks(key: SigningKey): { keys: Array<Record<string, string>> } {
   return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: key.kid, alg: "RS256", use: "sig" }] };
 }
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
+type MintClaims = Omit<AccessTokenClaims, "jti"> & { jti?: string };
 
-export function mintToken(
-  key: SigningKey,
-  claims: Omit<AccessTokenClaims, "jti"> & { jti?: string },
-): string {
-  const header = { alg: "RS256", kid: key.kid, typ: "JWT" };
-  const payload = { ...claims, jti: claims.jti ?? randomUUID() };
-  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  const signature = sign("sha256", Buffer.from(signingInput), key.privateKey);
-  return `${signingInput}.${b64url(signature)}`;
+/** `header.payload`, the bytes the RS256 signature covers. */
+function signingInput(key: SigningKey, claims: MintClaims): Buffer {
+  const payload = claims.jti === undefined ? { ...claims, jti: randomUUID() } : claims;
+  return Buffer.from(`${key.headerSegment}.${b64url(JSON.stringify(payload))}`);
+}
+
+/** Mints a token on this thread (blocks it for the RSA-2048 signature, ~0.5 ms). */
+export function mintToken(key: SigningKey, claims: MintClaims): string {
+  const input = signingInput(key, claims);
+  return `${input.toString("latin1")}.${b64url(sign("sha256", input, key.privateKey))}`;
+}
+
+/**
+ * Mints the same token, signing on libuv's thread pool (node:crypto's callback form), so a server keeps
+ * answering other requests while the RSA signature is computed. Everything but the signature (claims, jti,
+ * the caller's bookkeeping) is decided synchronously, before the first await.
+ */
+export function mintTokenAsync(key: SigningKey, claims: MintClaims): Promise<string> {
+  const input = signingInput(key, claims);
+  return new Promise((resolve, reject) => {
+    sign("sha256", input, key.privateKey, (error, signature) => {
+      if (error) reject(error);
+      else resolve(`${input.toString("latin1")}.${b64url(signature)}`);
+    });
+  });
 }
 
 export type DecodedJwt = {
