@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { mustRun, offlineEnv } from "../lib/proc.js";
 import type { FigureResult, Row } from "../lib/result.js";
@@ -22,6 +22,9 @@ export const GOAL_RATIO = 0.25;
 export const HEAP_BOUND_MIB = 2;
 export const RSS_BOUND_MIB = 32;
 const MiB = 1024 * 1024;
+const WARMUP = 500;
+
+type Measured = ClientResult & { serverCpuMsPerRequest: number; serverMainMsPerRequest: number };
 
 interface Ready {
   url: string;
@@ -29,10 +32,16 @@ interface Ready {
   accessKey: string;
 }
 
+interface Usage {
+  cpu: NodeJS.CpuUsage;
+  elu: { idle: number; active: number; utilization: number };
+}
+
 interface Server {
   ready: Ready;
   child: ChildProcess;
   memory(): Promise<NodeJS.MemoryUsage>;
+  usage(): Promise<Usage>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +67,11 @@ function startServer(module: string, args: string[], execArgv: string[], cwd: st
           new Promise((done) => {
             child.once("message", (m: NodeJS.MemoryUsage) => done(m));
             child.send({ type: "mem" });
+          }),
+        usage: () =>
+          new Promise((done) => {
+            child.once("message", (m: Usage) => done(m));
+            child.send({ type: "usage" });
           }),
         stop: () =>
           new Promise((done) => {
@@ -96,7 +110,7 @@ export async function emulatorFigure(
       concurrency: options.concurrency,
       durationMs: options.durationMs,
       maxRequests: 1_000_000,
-      warmupRequests: 500,
+      warmupRequests: WARMUP,
       ...extra,
     };
     const run = await mustRun(
@@ -130,17 +144,31 @@ export async function emulatorFigure(
     const mem0 = await emulator.memory();
     let issuedSinceBaseline = 0;
 
-    const emu: ClientResult[] = [];
-    const flo: ClientResult[] = [];
+    const emu: Measured[] = [];
+    const flo: Measured[] = [];
+    /** One load run, with the server's CPU (all threads) and main-thread time per request it handled. */
+    const measured = async (server: Server): Promise<Measured> => {
+      const u0 = await server.usage();
+      const result = await load(server.ready, {});
+      const u1 = await server.usage();
+      const handled = result.ok + result.errors + WARMUP + 1;
+      return {
+        ...result,
+        serverCpuMsPerRequest: (u1.cpu.user + u1.cpu.system - u0.cpu.user - u0.cpu.system) / 1000 / handled,
+        serverMainMsPerRequest: (u1.elu.active - u0.elu.active) / handled,
+      };
+    };
     for (let i = 0; i < options.runs; i++) {
-      const f = await load(floor.ready, {});
-      const e = await load(emulator.ready, {});
-      issuedSinceBaseline += e.ok + 500 + 1;
+      const f = await measured(floor);
+      const e = await measured(emulator);
+      issuedSinceBaseline += e.ok + WARMUP + 1;
       flo.push(f);
       emu.push(e);
       log(
         `  emulator run ${i + 1}/${options.runs}: ${Math.round(e.perSecond)}/s p50 ${e.p50Ms.toFixed(1)} p99 ${e.p99Ms.toFixed(1)} ms` +
-          ` (errors ${e.errors}) | floor ${Math.round(f.perSecond)}/s p50 ${f.p50Ms.toFixed(1)} p99 ${f.p99Ms.toFixed(1)} ms`,
+          ` (errors ${e.errors}; CPU/req server ${e.serverCpuMsPerRequest.toFixed(3)}, main thread ${e.serverMainMsPerRequest.toFixed(3)},` +
+          ` client ${e.clientCpuMsPerRequest.toFixed(3)} ms) | floor ${Math.round(f.perSecond)}/s p50 ${f.p50Ms.toFixed(1)}` +
+          ` p99 ${f.p99Ms.toFixed(1)} ms (CPU/req server ${f.serverCpuMsPerRequest.toFixed(3)}, client ${f.clientCpuMsPerRequest.toFixed(3)} ms)`,
       );
     }
     // Top up to `tokens` issuances since the baseline, then sample memory again.
@@ -163,6 +191,30 @@ export async function emulatorFigure(
     const floorPerSecond = median(flo.map((r) => r.perSecond));
     const ratio = perSecond / floorPerSecond;
     const errors = emu.reduce((s, r) => s + r.errors, 0);
+    const cpuRow = (
+      metric: "serverCpuMsPerRequest" | "serverMainMsPerRequest" | "clientCpuMsPerRequest",
+      label: string,
+    ): Row => {
+      const value = median(emu.map((r) => r[metric]));
+      const fl = median(flo.map((r) => r[metric]));
+      return {
+        figure: "2 emulator",
+        metric: label,
+        unit: "ms",
+        value: round(value, 3),
+        runs: emu.map((r) => round(r[metric], 3)),
+        floorLabel: "same, trivial HTTPS server",
+        floor: round(fl, 3),
+        floorRuns: flo.map((r) => round(r[metric], 3)),
+        ratio: round(value / fl),
+      };
+    };
+    const serverCpu = median(emu.map((r) => r.serverCpuMsPerRequest));
+    const serverMain = median(emu.map((r) => r.serverMainMsPerRequest));
+    const clientCpu = median(emu.map((r) => r.clientCpuMsPerRequest));
+    const cores = availableParallelism();
+    // What the machine could do at best: the event loop saturated, or every core busy (server + client).
+    const ceiling = Math.min(1000 / serverMain, (cores * 1000) / (serverCpu + clientCpu));
     const latencyRow = (metric: "p50Ms" | "p99Ms", label: string): Row => {
       const value = median(emu.map((r) => r[metric]));
       const fl = median(flo.map((r) => r[metric]));
@@ -196,6 +248,17 @@ export async function emulatorFigure(
         },
         latencyRow("p50Ms", "p50"),
         latencyRow("p99Ms", "p99"),
+        cpuRow("serverMainMsPerRequest", "server event-loop time per request"),
+        cpuRow("serverCpuMsPerRequest", "server CPU (all threads) per request"),
+        cpuRow("clientCpuMsPerRequest", "load generator CPU per request"),
+        {
+          figure: "2 emulator",
+          metric: `ceiling on ${cores} cores from the CPU costs above`,
+          unit: "req/s",
+          value: round(ceiling, 0),
+          runs: [round(ceiling, 0)],
+          note: `min(1000 / event-loop ms, ${cores} cores x 1000 / (server + client CPU ms)), for issuances`,
+        },
         {
           figure: "2 emulator",
           metric: `heap growth (after GC) over ${issuedSinceBaseline} tokens`,

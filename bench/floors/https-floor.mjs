@@ -38,6 +38,9 @@ process.on("message", (message) => {
     globalThis.gc?.();
     process.send({ type: "mem", ...process.memoryUsage() });
   }
+  if (message.type === "usage") {
+    process.send({ type: "usage", cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() });
+  }
   if (message.type === "stop") {
     server.close(() => process.exit(0));
     server.closeAllConnections();

@@ -30,6 +30,8 @@ export interface ClientResult {
   p50Ms: number;
   p99Ms: number;
   meanMs: number;
+  /** CPU time (user + system) of this load generator per measured request. */
+  clientCpuMsPerRequest: number;
   identity: string;
 }
 
@@ -139,9 +141,11 @@ async function main(): Promise<ClientResult> {
   }
 
   await phase(config.warmupRequests, performance.now() + 30_000, false);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await phase(config.maxRequests, t0 + config.durationMs, true);
   const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const sorted = latencies.subarray(0, recorded).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
@@ -154,6 +158,7 @@ async function main(): Promise<ClientResult> {
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     meanMs: recorded ? sum / recorded : Number.NaN,
+    clientCpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, ok + errors),
     identity,
   };
 }

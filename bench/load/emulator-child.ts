@@ -12,12 +12,18 @@ const running = await startStandaloneEmulator({ port: 0, host: "127.0.0.1", stat
 
 process.on("message", async (message: { type: string }) => {
   if (message.type === "mem") send({ type: "mem", ...measureMemory() });
+  if (message.type === "usage") send(usage());
   if (message.type === "stop") {
     await running.close();
     process.exit(0);
   }
 });
 send({ type: "ready", url: running.url, caPath: running.caPath, accessKey: running.emulator.accessKey });
+
+/** CPU time of the whole process (all threads) and the event loop's utilisation (the main thread alone). */
+export function usage() {
+  return { type: "usage", cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+}
 
 export function measureMemory(): NodeJS.MemoryUsage {
   const gc = (globalThis as { gc?: () => void }).gc;
