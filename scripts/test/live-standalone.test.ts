@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
 import { startStandaloneEmulator } from "@acs-quickstart/emulator/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,5 +72,19 @@ describe("live mode against the standalone emulator", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, leftoverIdentities: 0 });
     expect(await liveIdentities()).toEqual([]);
+  });
+
+  it("works with the lines --env-file writes put in a project's .env, certificate included", async () => {
+    // A folder with its own package.json and .env, as a learner's clone would be: nothing in the shell.
+    const project = freshStateDir();
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "learner", workspaces: [] }));
+    writeFileSync(
+      join(project, ".env"),
+      `COMMUNICATION_SERVICES_CONNECTION_STRING=${server.connectionString}\nNODE_EXTRA_CA_CERTS=${server.caPath}\n`,
+    );
+    const { NODE_EXTRA_CA_CERTS: _shell, COMMUNICATION_SERVICES_CONNECTION_STRING: _cs, ...env } = liveEnv();
+    const run = await runQuickstart(["--json", "--step", "create-identity-and-token"], { env, cwd: project });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, mode: "live" });
   });
 });

@@ -107,10 +107,11 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
     expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([]);
   });
 
-  it("passes --scopes and --expires-in to the service", async () => {
+  it("passes --scopes and --expires-in to the service (and a proxy in the environment does not get in the way)", async () => {
     const run = await runQuickstart(
       ["--step", "create-identity-and-token", "--scopes", "chat,voip.join", "--expires-in", "90"],
-      { env: { ACS_QUICKSTART_STATE_DIR: freshStateDir() } },
+      // An unreachable proxy: the in-process emulator must be reached without it.
+      { env: { ACS_QUICKSTART_STATE_DIR: freshStateDir(), HTTPS_PROXY: "http://127.0.0.1:9" } },
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("with 'chat, voip.join' scope that expires at");

@@ -12,12 +12,15 @@
  * The first two sign every request with HMAC-SHA256 using the access key; the third sends
  * `Authorization: Bearer <Entra ID token>` for the scope `https://communication.azure.com//.default`.
  */
+
+import { readFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
 import {
   CommunicationIdentityClient,
   type CommunicationIdentityClientOptions,
 } from "@azure/communication-identity";
 import { AzureKeyCredential, type TokenCredential } from "@azure/core-auth";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 
 export interface CreateIdentityClientOptions extends CommunicationIdentityClientOptions {
   /**
@@ -82,9 +85,43 @@ function timeoutPolicy(ms: number): Policy {
   } as unknown as Policy;
 }
 
+const EXTRA_CA_VARIABLE = "NODE_EXTRA_CA_CERTS";
+
+/**
+ * Node reads NODE_EXTRA_CA_CERTS only when it starts, so the line `npm run emulator -- --env-file .env`
+ * writes into `.env` would do nothing. The client trusts that certificate (on top of the usual ones) itself.
+ */
+function extraCertificateAuthorities(
+  env: NodeJS.ProcessEnv,
+): CommunicationIdentityClientOptions["tlsOptions"] {
+  const file = env[EXTRA_CA_VARIABLE]?.trim();
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      EXTRA_CA_VARIABLE,
+      `names a file that cannot be read (${(error as NodeJS.ErrnoException).code}).`,
+      {
+        expected: "the path of a PEM certificate, e.g. the emulator's .quickstart/emulator/cert.pem",
+        fix: "Correct the path, or remove the line if you do not use the standalone emulator.",
+      },
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(EXTRA_CA_VARIABLE, "names a file that holds no PEM certificate.", {
+      expected: "a file that starts with -----BEGIN CERTIFICATE-----",
+      fix: "Point it at the emulator's cert.pem (not key.pem).",
+    });
+  }
+  return { ca: [...rootCertificates, pem] };
+}
+
 /**
  * Creates the client for the resource and sign-in method that `config` describes.
- * `options` go to the SDK unchanged (e.g. `retryOptions`, `tlsOptions`), except `credential`.
+ * `options` go to the SDK unchanged (e.g. `retryOptions`, `tlsOptions`), except `credential`. Without
+ * `tlsOptions`, a certificate named by NODE_EXTRA_CA_CERTS (also from `.env`) is trusted.
  *
  * `@azure/identity` is imported only on the Entra ID path: it is slow to load, and a
  * connection string does not need it.
@@ -94,8 +131,10 @@ export async function createIdentityClient(
   options: CreateIdentityClientOptions = {},
 ): Promise<CommunicationIdentityClient> {
   const { credential, requestTimeoutMs, abortSignal, ...rest } = options;
+  const tlsOptions = rest.tlsOptions ?? extraCertificateAuthorities(process.env);
   const clientOptions: CommunicationIdentityClientOptions = {
     ...rest,
+    ...(tlsOptions ? { tlsOptions } : {}),
     additionalPolicies: [
       ...(rest.additionalPolicies ?? []),
       ...(abortSignal ? [{ policy: abortPolicy(abortSignal), position: "perCall" as const }] : []),

@@ -91,3 +91,45 @@ describe("createIdentityClient", () => {
     expect(request.headers.get("user-agent")).toMatch(/^acs-quickstart-test /);
   });
 });
+
+describe("NODE_EXTRA_CA_CERTS (also when it comes from .env, after Node has started)", () => {
+  const config: Config = {
+    kind: "connection-string",
+    endpoint: ENDPOINT,
+    connectionString: `endpoint=${ENDPOINT};accesskey=${KEY}`,
+  };
+  async function withVariable(value: string, run: () => Promise<unknown>) {
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = value;
+    try {
+      return await run();
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = before;
+    }
+  }
+
+  it("names the variable when the file cannot be read", async () => {
+    await withVariable("/no/such/cert.pem", async () => {
+      await expect(createIdentityClient(config)).rejects.toMatchObject({
+        name: "ConfigError",
+        variable: "NODE_EXTRA_CA_CERTS",
+        message: expect.stringContaining("cannot be read (ENOENT)"),
+      });
+    });
+  });
+
+  it("names the variable when the file is not a certificate (e.g. the key)", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const file = join(mkdtempSync(join(tmpdir(), "ca-")), "key.pem");
+    writeFileSync(file, "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+    await withVariable(file, async () => {
+      await expect(createIdentityClient(config)).rejects.toMatchObject({
+        variable: "NODE_EXTRA_CA_CERTS",
+        message: expect.stringContaining("holds no PEM certificate"),
+      });
+    });
+  });
+});

@@ -1,10 +1,12 @@
 /**
  * The standalone server's TLS certificate: self-signed, made on first start with the `selfsigned`
- * library (no openssl needed, works on Windows/macOS), valid for localhost, 127.0.0.1 and ::1,
- * kept in the state dir and reused while it stays valid.
+ * library (no openssl needed, works on Windows/macOS), valid for localhost, 127.0.0.1 and ::1 and for the
+ * names and addresses learners use to reach a shared emulator; kept in the state dir and reused while it is
+ * valid and covers them all (otherwise made anew, and learners must trust the new one).
  */
 import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import { generate } from "selfsigned";
 
@@ -18,13 +20,21 @@ export interface Certificate {
 const VALID_DAYS = 365;
 const RENEW_BEFORE_MS = 7 * 24 * 3600_000;
 
-export async function ensureCertificate(stateDir: string, now = Date.now()): Promise<Certificate> {
+/** Always in the certificate: the loopback names a learner on the same machine uses. */
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
+
+export async function ensureCertificate(
+  stateDir: string,
+  now = Date.now(),
+  extraNames: readonly string[] = [],
+): Promise<Certificate> {
   const certPath = join(stateDir, "cert.pem");
   const keyPath = join(stateDir, "key.pem");
+  const names = [...new Set([...LOOPBACK_NAMES, ...extraNames.map((n) => n.replace(/^\[|\]$/g, ""))])];
   if (existsSync(certPath) && existsSync(keyPath)) {
     const certPem = readFileSync(certPath, "utf8");
     const keyPem = readFileSync(keyPath, "utf8");
-    if (usable(certPem, now)) return { certPem, keyPem, certPath, keyPath };
+    if (usable(certPem, now, names)) return { certPem, keyPem, certPath, keyPath };
   }
   const notBeforeDate = new Date(now - 60_000);
   const pems = await generate([{ name: "commonName", value: "localhost" }], {
@@ -39,11 +49,7 @@ export async function ensureCertificate(stateDir: string, now = Date.now()): Pro
       { name: "extKeyUsage", serverAuth: true },
       {
         name: "subjectAltName",
-        altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-          { type: 7, ip: "::1" },
-        ],
+        altNames: names.map((name) => (isIP(name) ? { type: 7, ip: name } : { type: 2, value: name })),
       },
     ],
   });
@@ -52,13 +58,12 @@ export async function ensureCertificate(stateDir: string, now = Date.now()): Pro
   return { certPem: pems.cert, keyPem: pems.private, certPath, keyPath };
 }
 
-function usable(certPem: string, now: number): boolean {
+function usable(certPem: string, now: number, names: readonly string[]): boolean {
   try {
     const cert = new X509Certificate(certPem);
     return (
       Date.parse(cert.validTo) - now > RENEW_BEFORE_MS &&
-      cert.checkHost("localhost") !== undefined &&
-      cert.checkIP("127.0.0.1") !== undefined
+      names.every((name) => (isIP(name) ? cert.checkIP(name) : cert.checkHost(name)) !== undefined)
     );
   } catch {
     return false;

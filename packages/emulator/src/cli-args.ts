@@ -12,6 +12,8 @@ Starts the offline Azure Communication Services Identity emulator over HTTPS.
 Options:
   --port N                 port to listen on (default ${DEFAULT_PORT}; 0 takes a free port)
   --host H                 address to bind (default ${DEFAULT_HOST}; a non-loopback address is reachable by others)
+  --public-host NAME       the host learners use (connection string and certificate; default: the bound
+                           host, or this machine's first network address when binding 0.0.0.0 or ::)
   --access-key BASE64      access key of the emulated resource (default: random, made on first start and kept)
   --env-file FILE          write COMMUNICATION_SERVICES_CONNECTION_STRING and NODE_EXTRA_CA_CERTS into FILE
   --state-dir DIR          the emulator's folder: certificate, state, connection.env
@@ -29,6 +31,7 @@ export class UsageError extends Error {}
 export interface CliOptions {
   port: number;
   host: string;
+  publicHost?: string;
   accessKey?: string;
   envFile?: string;
   stateDir?: string;
@@ -49,6 +52,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       options: {
         port: { type: "string" },
         host: { type: "string" },
+        "public-host": { type: "string" },
         "access-key": { type: "string" },
         "env-file": { type: "string" },
         "state-dir": { type: "string" },
@@ -72,6 +76,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (host !== undefined) {
     if (host.trim() === "") throw new UsageError("--host must not be empty");
     options.host = host;
+  }
+  const publicHost = str("public-host");
+  if (publicHost !== undefined) {
+    if (!/^(\[?[0-9A-Fa-f:.]+\]?|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/.test(publicHost))
+      throw new UsageError(`--public-host must be a host name or an IP address, not "${publicHost}"`);
+    options.publicHost = publicHost;
   }
   const key = str("access-key");
   if (key !== undefined) {

@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     running = await startStandaloneEmulator({
       port: options.port,
       host: options.host,
+      ...(options.publicHost !== undefined ? { publicHost: options.publicHost } : {}),
       stateDir,
       ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
       ...(options.envFile !== undefined ? { envFile: options.envFile } : {}),
@@ -76,6 +77,12 @@ async function main(): Promise<number> {
     `State, certificate and access key: ${running.stateDir}\n` +
       `Connection string and NODE_EXTRA_CA_CERTS written to: ${envNote}\n` +
       `Certificate (trust it with NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE or SSL_CERT_FILE): ${join(running.stateDir, "cert.pem")}\n` +
+      (isLoopback(options.host)
+        ? ""
+        : `For learners on other machines: share ${running.connectionEnvPath} (their .env; it holds the access key,\n` +
+          `so share it only with the room) and ${join(running.stateDir, "cert.pem")} (they trust it with\n` +
+          "NODE_EXTRA_CA_CERTS=<its path on their machine>). Their machines must reach " +
+          `${running.url}.\n`) +
       `ACS emulator listening on ${running.url}\n`,
   );
   return -1; // keep running

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalogue, errorResponse } from "./catalogue.js";
@@ -20,6 +21,11 @@ export interface StandaloneOptions extends EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * The host learners use to reach the emulator: in the connection string and in the certificate. Default:
+   * the bound host; for a wildcard bind (0.0.0.0, ::) this machine's first network address.
+   */
+  publicHost?: string;
   /** The emulator's own folder (cert.pem, key.pem, state.json, connection.env). See defaultStateDir(). */
   stateDir?: string;
   /** Also write/update COMMUNICATION_SERVICES_CONNECTION_STRING and NODE_EXTRA_CA_CERTS in this dotenv file. */
@@ -65,17 +71,39 @@ export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): st
   }
 }
 
+/** This machine's non-loopback addresses, IPv4 first (what other laptops in the room can reach). */
+export function networkAddresses(): string[] {
+  const all = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.internal);
+  return [
+    ...all.filter((a) => a?.family === "IPv4"),
+    ...all.filter((a) => a?.family === "IPv6" && !a.address.startsWith("fe80")),
+  ].map((a) => a?.address as string);
+}
+
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Promise<StandaloneEmulator> {
-  const { port: wantedPort, host: wantedHost, stateDir: givenDir, envFile, ...emulatorOptions } = opts;
+  const {
+    port: wantedPort,
+    host: wantedHost,
+    publicHost: givenPublicHost,
+    stateDir: givenDir,
+    envFile,
+    ...emulatorOptions
+  } = opts;
   const host = wantedHost ?? DEFAULT_HOST;
+  const wildcard = host === "0.0.0.0" || host === "::";
+  const publicHost = givenPublicHost ?? (wildcard ? (networkAddresses()[0] ?? "127.0.0.1") : host);
   const stateDir = resolve(givenDir ?? defaultStateDir());
   mkdirSync(stateDir, { recursive: true });
-  const certificate = await ensureCertificate(stateDir);
+  // A room reaches a wildcard bind by any of this machine's addresses or its name: the certificate covers them.
+  const names = wildcard ? [publicHost, hostname(), ...networkAddresses()] : [publicHost];
+  const certificate = await ensureCertificate(stateDir, Date.now(), names);
   const emulator = await createEmulator({ stateFile: join(stateDir, "state.json"), ...emulatorOptions });
 
   const server = createServer(
@@ -97,7 +125,7 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const urlHost = publicHost.includes(":") && !publicHost.startsWith("[") ? `[${publicHost}]` : publicHost;
   const url = `https://${urlHost}:${port}`;
   const connectionString = `endpoint=${url}/;accesskey=${emulator.accessKey}`;
   const lines = {
