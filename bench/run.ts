@@ -156,6 +156,8 @@ async function main(): Promise<number> {
   const rows = opts.only.flatMap((f) => results[f]?.rows ?? []);
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`\n${table(rows)}\n\n`);
+  const notes = rows.filter((r) => r.note).map((r) => `- ${r.figure}, ${r.metric}: ${r.note}`);
+  if (notes.length > 0) process.stdout.write(`Notes:\n${notes.join("\n")}\n\n`);
   process.stdout.write(
     `Machine: ${machine.cpus} cores, Node ${machine.node}; bench took ${seconds.toFixed(0)} s. Medians; runs and details in ${opts.out}\n`,
   );

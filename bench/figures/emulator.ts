@@ -253,11 +253,14 @@ export async function emulatorFigure(
         cpuRow("clientCpuMsPerRequest", "load generator CPU per request"),
         {
           figure: "2 emulator",
-          metric: `ceiling on ${cores} cores from the CPU costs above`,
+          metric: `estimated ceiling on ${cores} cores (from the CPU rows)`,
           unit: "req/s",
           value: round(ceiling, 0),
           runs: [round(ceiling, 0)],
-          note: `min(1000 / event-loop ms, ${cores} cores x 1000 / (server + client CPU ms)), for issuances`,
+          note:
+            `min(1000 / event-loop ms, ${cores} x 1000 / (server + client CPU ms)). ${GOAL_RATIO}x the floor is ` +
+            `${Math.round(GOAL_RATIO * floorPerSecond)}/s: it needs <= ${(1000 / (GOAL_RATIO * floorPerSecond)).toFixed(3)} ms ` +
+            `of event loop and <= ${((cores * 1000) / (GOAL_RATIO * floorPerSecond) - clientCpu).toFixed(3)} ms of server CPU per issuance`,
         },
         {
           figure: "2 emulator",
