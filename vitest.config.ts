@@ -7,6 +7,10 @@ export default defineConfig({
     restoreMocks: true,
     // Generous: a cold clone on 2 busy cores is several times slower than a warm laptop.
     testTimeout: 20_000,
+    // Most tests wait on child processes, sockets and timers rather than compute: two workers on a 2-core
+    // machine (vitest's default there is one) take the suite from ~80 s to ~50 s. Three were seen to flake
+    // under heavy load.
+    maxWorkers: 2,
     env: {
       COMMUNICATION_SERVICES_CONNECTION_STRING: "",
       COMMUNICATION_SERVICES_ENDPOINT: "",
