@@ -8,6 +8,7 @@ import {
 } from "@azure/communication-identity";
 import { expect, it } from "vitest";
 import { createEmulatorAdminClient } from "../src/index.js";
+import type { StandaloneEmulator } from "../src/server.js";
 import { APP_ID, decodeJwt, entraToken, FOREIGN_ID, rawRequest, USER_OBJECT_ID } from "./helpers.js";
 
 export interface Target {
@@ -16,6 +17,17 @@ export interface Target {
   accessKey: string;
   resourceId: string;
   ca?: string;
+}
+
+/** How the contract reaches a standalone server: its URL, key and certificate. */
+export function standaloneTarget(server: StandaloneEmulator): Target {
+  return {
+    endpoint: server.url,
+    connectionString: server.connectionString,
+    accessKey: server.emulator.accessKey,
+    resourceId: server.emulator.resourceId,
+    ca: server.caPem,
+  };
 }
 
 export function sdkClient(

@@ -13,7 +13,7 @@ import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator, EmulatorStateError, signRequest } from "../src/index.js";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
-import { sdkClient } from "./contract.js";
+import { sdkClient, standaloneTarget } from "./contract.js";
 import { FOREIGN_ID, handleCall } from "./helpers.js";
 
 const V = "api-version=2023-10-01";
@@ -297,13 +297,7 @@ describe("standalone server under abuse and load", () => {
   }
   const stillServes = async () =>
     expect((await sdkClient(target()).createUser()).communicationUserId).toMatch(/^8:acs:/);
-  const target = () => ({
-    endpoint: server.url,
-    connectionString: server.connectionString,
-    accessKey: server.emulator.accessKey,
-    resourceId: server.emulator.resourceId,
-    ca: server.caPem,
-  });
+  const target = () => standaloneTarget(server);
 
   it("a delayed request whose client gave up is dropped without effect", async () => {
     const before = server.emulator.identities().length;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "../src/index.js";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
-import { sdkClient, sdkContract } from "./contract.js";
+import { sdkClient, sdkContract, standaloneTarget } from "./contract.js";
 import { rawRequest } from "./helpers.js";
 
 let server: StandaloneEmulator;
@@ -19,13 +19,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const target = () => ({
-  endpoint: server.url,
-  connectionString: server.connectionString,
-  accessKey: server.emulator.accessKey,
-  resourceId: server.emulator.resourceId,
-  ca: server.caPem,
-});
+const target = () => standaloneTarget(server);
 
 describe("real SDK against the standalone HTTPS emulator (tlsOptions.ca)", () => {
   sdkContract(target);
