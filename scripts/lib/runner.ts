@@ -214,7 +214,7 @@ function showCode(out: Output, step: Step): void {
   out.say(`      Tutorial page: docs/en/${step.page} (中文: docs/zh-CN/${step.page})`);
 }
 
-/** Waits for Enter. Resolves false when stdin is not a terminal (nothing to wait for). */
+/** Waits for Enter; when stdin is not a terminal there is no one to press it, so it says so and goes on. */
 async function waitForEnter(out: Output, onInterrupt: () => void): Promise<void> {
   if (!process.stdin.isTTY) {
     out.say("      (--pause: stdin is not a terminal, so not waiting for Enter.)");
