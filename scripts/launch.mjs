@@ -32,7 +32,15 @@ function sources(dir, found = []) {
 
 /** A key that changes whenever any source file does. */
 function sourceKey(entry) {
-  const hash = createHash("sha256").update(`${entry}\n${process.version.split(".")[0]}\n`);
+  // The folder itself (a moved or copied clone must not reuse bundles that point into the old one), the Node
+  // line, the installed packages (the lockfile), and every source file.
+  const hash = createHash("sha256").update(`${ROOT}\n${entry}\n${process.version.split(".")[0]}\n`);
+  for (const file of ["package.json", "package-lock.json"]) {
+    try {
+      const { size, mtimeMs } = statSync(join(ROOT, file));
+      hash.update(`${file}:${size}:${mtimeMs}\n`);
+    } catch {}
+  }
   for (const dir of SOURCE_DIRS) {
     for (const file of sources(join(ROOT, dir)).sort()) {
       const { size, mtimeMs } = statSync(file);
@@ -138,6 +146,11 @@ if (!entry?.endsWith(".ts")) {
 // The entry sees its own arguments, as if it had been started directly.
 process.argv.splice(1, 2, join(ROOT, entry));
 const main = await bundle(entry, sourceKey(entry)).catch((error) => {
+  if (Array.isArray(error.errors) && error.errors.length > 0) {
+    // A mistake in the TypeScript (esbuild has printed where): tsx would only say it again, with a stack trace.
+    process.stderr.write(`\n${entry} did not compile: fix the error shown above, then run it again.\n`);
+    process.exit(1);
+  }
   process.stderr.write(`(could not bundle ${entry}, running it through tsx: ${error.message})\n`);
   return undefined;
 });

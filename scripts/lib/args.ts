@@ -57,8 +57,8 @@ Environment
   ACS_QUICKSTART_STATE_DIR            where identities.json and the emulator's state live (default .quickstart/)
   ACS_QUICKSTART_REQUEST_TIMEOUT_MS   give up on a request after this long, then retry (default 30000)
 
-Exit codes: 0 all steps ok, 1 a step failed, 2 configuration, state or usage error (nothing was run),
-130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
+Exit codes: 0 all steps ok, 1 a step failed or an identity could not be deleted,
+2 configuration, state or usage error (nothing was run), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).`;
 
 function stepId(value: string | undefined, flag: string): StepId {
   if (value === undefined || value === "" || value.startsWith("--")) {

@@ -275,8 +275,13 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
   let config: Config | undefined;
   let settings: Settings;
   try {
-    if (options.mode !== "emulator") {
-      config = loadConfig({ env, ...(io.envFile !== undefined ? { envFile: io.envFile } : {}) });
+    // .env is read in every mode (it also holds the runner's own settings); --emulator only ignores the
+    // resource it configures, even a mistyped one.
+    try {
+      const loaded = loadConfig({ env, ...(io.envFile !== undefined ? { envFile: io.envFile } : {}) });
+      if (options.mode !== "emulator") config = loaded;
+    } catch (error) {
+      if (options.mode !== "emulator" || !(error instanceof ConfigError)) throw error;
     }
     settings = await readSettings(env);
   } catch (error) {
@@ -349,6 +354,8 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
   const created = new Map<string, CommunicationUserIdentifier>();
   const tokens: Array<{ identity: string; token: string }> = [];
   let shared: CommunicationUserIdentifier | undefined;
+  /** Whether `shared` came from identities.json (an earlier run) rather than from this run. */
+  let sharedFromStore = false;
   let client: CommunicationIdentityClient;
   try {
     client = await createIdentityClient(mode.config, clientOptions(settings, controller.signal));
@@ -395,6 +402,7 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
         const stored = await store.latest(endpoint);
         if (stored) {
           shared = { communicationUserId: stored.id };
+          sharedFromStore = true;
           console.log(`Using the identity stored by an earlier step: ${stored.id}`);
           return shared;
         }
@@ -450,6 +458,16 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
     } else {
       failed = true;
       out.say(`✖ failed (${ms} ms)\n${formatDiagnosis(diagnosis)}`);
+      const gone = diagnosis.code === "identity-not-found" || diagnosis.code === "identity-not-owned";
+      if (gone && shared && sharedFromStore) {
+        // The resource does not have it (deleted, or the emulator's state was reset): forget it, so the next
+        // run makes a new one instead of failing the same way.
+        await store.remove(shared.communicationUserId).catch(() => false);
+        out.say(
+          `Removed ${shared.communicationUserId} from ${fromRoot(store.file)}: this resource does not have it. ` +
+            "Run the step again: it will make a new identity.",
+        );
+      }
     }
     out.event({
       event: "step-end",
@@ -466,15 +484,31 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
   const keptForNextStep =
     options.keepForNextStep && shared && created.has(shared.communicationUserId) ? shared : undefined;
   if (keptForNextStep) created.delete(keptForNextStep.communicationUserId);
+  // Following the tutorial step by step, one identity is stored per resource: a new one replaces the one an
+  // earlier step 1 stored (the later steps could no longer reach it), so it is deleted with the rest.
+  const replaced = keptForNextStep
+    ? await store.list(endpoint).then(
+        (list) =>
+          list.filter(
+            (i) =>
+              i.id !== keptForNextStep.communicationUserId &&
+              !i.pendingCleanup &&
+              i.createdBy !== "create-identity-and-token",
+          ),
+        () => [] as StoredIdentity[],
+      )
+    : [];
   // Also what an earlier run's clean-up could not delete. Further signals are answered, not obeyed.
   let leftover = created.size;
+  let notDeleted = 0;
   if (!options.keep) {
     cleaningUp = true;
     const earlier = await store.list(endpoint).then(
-      (list) => list.filter((i) => i.pendingCleanup && !created.has(i.id)),
+      (list) => [...list.filter((i) => i.pendingCleanup && !created.has(i.id)), ...replaced],
       () => [] as StoredIdentity[],
     );
     leftover = await cleanUp(out, store, mode, settings, created, earlier);
+    notDeleted = leftover;
     cleaningUp = false;
   } else if (created.size > 0) {
     out.say(
@@ -493,10 +527,11 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
   });
   unlisten();
 
-  const ok = !failed && !interrupted && ran === selected.length;
+  // Identities that clean-up could not delete are a failure too: CI and scripts see it in the exit code.
+  const ok = !failed && !interrupted && ran === selected.length && notDeleted === 0;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   out.say(
-    `\n${ok ? "Done" : interrupted ? "Interrupted" : "Failed"}: ${passed} of ${plural(selected.length, "step")} ok in ${seconds} s ` +
+    `\n${ok ? "Done" : interrupted ? "Interrupted" : failed || ran < selected.length ? "Failed" : "Clean-up failed"}: ${passed} of ${plural(selected.length, "step")} ok in ${seconds} s ` +
       `(${mode.name} mode). Identities left behind: ${leftover}${(options.keep || keptForNextStep) && leftover > 0 ? " (kept on purpose)" : ""}.`,
   );
   out.event({ event: "summary", ok, mode: mode.name, steps: ran, passed, leftoverIdentities: leftover });
@@ -520,7 +555,7 @@ async function cleanUp(
   const cleaner = await createIdentityClient(mode.config, clientOptions(settings));
   const what = [
     ...(created.size > 0 ? [`${plural(created.size, "identity")} this run made`] : []),
-    ...(earlier.length > 0 ? [`${plural(earlier.length, "identity")} an earlier run could not delete`] : []),
+    ...(earlier.length > 0 ? [`${plural(earlier.length, "identity")} an earlier run left behind`] : []),
   ].join(" and ");
   out.say(`\nClean-up: deleting ${what}…`);
   const failed: string[] = [];

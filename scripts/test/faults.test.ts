@@ -115,8 +115,9 @@ describe("every fault in every step (in-process runner)", () => {
         ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "deleteIdentity", status: 500, times: 100 }]),
       },
     });
-    expect(first.code).toBe(0);
-    expect(summary(first)).toMatchObject({ leftoverIdentities: 1 });
+    // The step worked, but an identity is left behind: the run fails, so CI and scripts notice.
+    expect(first.code).toBe(1);
+    expect(summary(first)).toMatchObject({ ok: false, leftoverIdentities: 1 });
     expect(first.stderr).toContain("marked so that the next run (without --keep) deletes it");
     const [left] = emulatorIdentities(first.stateDir);
     expect(storedIdentities(first.stateDir)).toEqual([
@@ -128,7 +129,7 @@ describe("every fault in every step (in-process runner)", () => {
     });
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toContain("No identity is stored for this resource yet");
-    expect(next.stderr).toContain("1 identity an earlier run could not delete");
+    expect(next.stderr).toContain("1 identity an earlier run left behind");
     expect(summary(next)).toMatchObject({ leftoverIdentities: 0 });
     expect(emulatorIdentities(first.stateDir)).toEqual([]);
     expect(storedIdentities(first.stateDir)).toEqual([]);

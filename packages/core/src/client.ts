@@ -42,6 +42,16 @@ type Policy = NonNullable<CommunicationIdentityClientOptions["additionalPolicies
 interface PolicyRequest {
   abortSignal?: AbortSignal;
   url?: string;
+  method?: string;
+}
+
+/** `POST /identities`: createUser and createUserAndToken. */
+function isCreate(request: PolicyRequest): boolean {
+  return (
+    request.method === "POST" &&
+    request.url !== undefined &&
+    /\/identities$/.test(new URL(request.url).pathname)
+  );
 }
 
 /** Per call: the run's abort signal on every request. */
@@ -49,6 +59,9 @@ function abortPolicy(signal: AbortSignal): Policy {
   return {
     name: "quickstartAbort",
     sendRequest(request: PolicyRequest, next: (request: PolicyRequest) => Promise<unknown>) {
+      // A create is left to finish (bounded by the request timeout): if it were cut off after the service
+      // made the identity, nobody would learn its id, and nobody could delete it.
+      if (isCreate(request)) return next(request);
       request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, signal]) : signal;
       return next(request);
     },

@@ -73,7 +73,9 @@ export class StateError extends Error {
  */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.ACS_QUICKSTART_STATE_DIR;
-  return configured ? path.resolve(configured) : path.join(repoRoot(), ".quickstart");
+  // Relative to the repository's root, not the current folder: `npm start` runs in each sample's folder, and
+  // every step must find the same state.
+  return configured ? path.resolve(repoRoot(), configured) : path.join(repoRoot(), ".quickstart");
 }
 
 const VERSION = 1;

@@ -188,6 +188,10 @@ describe("stateDir", () => {
   it("is ACS_QUICKSTART_STATE_DIR when set, else <repo root>/.quickstart", () => {
     expect(stateDir({ ACS_QUICKSTART_STATE_DIR: "/tmp/acs-state" })).toBe("/tmp/acs-state");
     expect(stateDir({ ACS_QUICKSTART_STATE_DIR: "" })).toBe(path.join(repoRoot(), ".quickstart"));
+    // Relative to the repository, not to the folder npm runs a sample's `npm start` in.
+    expect(stateDir({ ACS_QUICKSTART_STATE_DIR: ".quickstart-2" })).toBe(
+      path.join(repoRoot(), ".quickstart-2"),
+    );
     expect(new IdentityStore().file).toBe(path.join(stateDir(), "identities.json"));
   });
 });

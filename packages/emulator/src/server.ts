@@ -49,7 +49,7 @@ export interface StandaloneEmulator {
 /** `$ACS_QUICKSTART_STATE_DIR/emulator`, else `<repo root>/.quickstart/emulator`. */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const root = env.ACS_QUICKSTART_STATE_DIR;
-  if (root) return resolve(root, "emulator");
+  if (root) return resolve(findRepoRoot() ?? process.cwd(), root, "emulator");
   return join(findRepoRoot() ?? process.cwd(), ".quickstart", "emulator");
 }
 
