@@ -13,7 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { readRegion } from "../lib/regions.js";
+import { readRegion } from "@acs-quickstart/runner";
 import { type CapturedOutputs, WHOLE_RUN } from "./capture.js";
 import { unifiedDiff } from "./diff.js";
 import { normalise } from "./normalise.js";

@@ -22,10 +22,10 @@ import {
   stateDir,
 } from "@acs-quickstart/core";
 import { createIdentity } from "@acs-quickstart/create-identity";
+import { regions } from "@acs-quickstart/runner";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import { parseArgs, type RunOptions, USAGE, UsageError } from "./args.js";
-import { regions } from "./regions.js";
 import { STEPS, stepById } from "./steps.js";
 
 export const EXIT = { ok: 0, stepFailed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;

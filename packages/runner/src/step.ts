@@ -1,0 +1,81 @@
+/**
+ * The shape of a tutorial step as the runner sees it, and what the runner hands to a step when it runs it.
+ * Samples know nothing of this: a step's `run` hook (in ./steps.ts) calls the sample's tutorial functions.
+ */
+import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import type { CommunicationIdentityClient, TokenScope } from "@azure/communication-identity";
+
+/** The REST operations of the ACS Identity API that a step's tutorial code calls (the emulator's names). */
+export type IdentityOperation =
+  | "createIdentity"
+  | "issueAccessToken"
+  | "revokeAccessTokens"
+  | "deleteIdentity";
+
+/** The run's identities, as a step sees them. */
+export interface StepSession {
+  /**
+   * The identity the steps share: the one made earlier in this run, else the one an earlier run stored for
+   * this resource, else a new one (and the step's output says so).
+   */
+  identity(): Promise<CommunicationUserIdentifier>;
+  /**
+   * An identity this step made. Clean-up deletes it at the end of the run (unless it is kept); with
+   * `shared: true` it is also the identity the later steps use.
+   */
+  created(identity: CommunicationUserIdentifier, options?: { shared?: boolean }): Promise<void>;
+  /** An identity this step deleted: clean-up no longer needs to, and later steps no longer use it. */
+  deleted(identity: CommunicationUserIdentifier): Promise<void>;
+  /** An access token this step issued (a check can then show that revocation works). */
+  tokenIssued(identity: CommunicationUserIdentifier, token: string): void;
+  /** The tokens issued in this run for an identity, oldest first. */
+  tokens(identity: CommunicationUserIdentifier): readonly string[];
+}
+
+/** What a step's hooks receive from the runner. */
+export interface StepContext {
+  /** The one client, made from the configuration by core's `createIdentityClient`. */
+  readonly client: CommunicationIdentityClient;
+  /** The scopes to ask for (`--scopes`; default `["voip"]`, as in the docs). */
+  readonly scopes: TokenScope[];
+  /** A custom token lifetime in minutes (`--expires-in`), or `undefined` for the step's default. */
+  readonly expiresInMinutes: number | undefined;
+  readonly session: StepSession;
+  /**
+   * Only on the emulator (the real service has no such route): whether the emulator still accepts a token,
+   * and if not why (`revoked`, `deleted`, `expired`, `signature`, `malformed`).
+   */
+  readonly validateToken?: (token: string) => Promise<{ valid: boolean; reason?: string }>;
+}
+
+/** Extra work the runner does around a step, to show what the step's effect is. */
+export interface StepCheck {
+  before?(context: StepContext): Promise<void>;
+  after?(context: StepContext): Promise<void>;
+}
+
+/** A tutorial step: where it lives, what the runner must know about it, and how to run it. */
+export interface TutorialStep {
+  /** Stable id, used on the command line (`--step ID`) and in JSON events. */
+  readonly id: string;
+  /** Part 1 is Microsoft's quickstart; part 2 is what happens after the token. */
+  readonly part: 1 | 2;
+  /** The title of the step's section in the tutorial. */
+  readonly title: string;
+  /** The step's tutorial page, relative to `docs/<language>/`, named `NN-<id>.md`. */
+  readonly page: string;
+  /** The sample's folder (its own npm package), relative to the repository root. */
+  readonly sample: string;
+  /** The sample's source file with the tutorial's `#region`s, relative to the repository root. */
+  readonly source: string;
+  /**
+   * How the step relates to the identity the steps share: it `creates` it (later steps use it), `uses` it
+   * (the one made earlier, or a stored one), or `none` (it makes an identity of its own).
+   */
+  readonly sharedIdentity: "creates" | "uses" | "none";
+  /** The REST operations the step's tutorial code calls, in order. */
+  readonly operations: readonly IdentityOperation[];
+  /** Checks around the step (e.g. that revocation works). */
+  readonly checks?: readonly StepCheck[];
+  run(context: StepContext): Promise<void>;
+}
