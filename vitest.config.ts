@@ -23,10 +23,12 @@ export default defineConfig({
       { extends: true, test: { name: "emulator", include: ["packages/emulator/test/**/*.test.ts"] } },
       { extends: true, test: { name: "core", include: ["packages/core/test/**/*.test.ts"] } },
       { extends: true, test: { name: "samples", include: ["samples/*/test/**/*.test.ts"] } },
+      { extends: true, test: { name: "runner", include: ["packages/runner/test/*.test.ts"] } },
       {
         extends: true,
-        test: { name: "quickstart", include: ["scripts/test/**/*.test.ts"], testTimeout: 60_000 },
+        test: { name: "e2e", include: ["packages/runner/test/e2e/**/*.test.ts"], testTimeout: 60_000 },
       },
+      { extends: true, test: { name: "docs", include: ["scripts/test/**/*.test.ts"], testTimeout: 60_000 } },
     ],
   },
 });

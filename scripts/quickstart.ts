@@ -1,8 +1,8 @@
 /**
- * npm run quickstart: the tutorial's six steps, in order, on the built-in emulator or against your resource.
- * `npm run quickstart -- --help` lists the options.
+ * npm run quickstart: the tutorial's steps, in order, on the built-in emulator or against your resource.
+ * `npm run quickstart -- --help` lists the options. The runner itself is packages/runner.
  */
-import { runQuickstart } from "./lib/runner.js";
+import { runQuickstart } from "@acs-quickstart/runner";
 
 function exit(code: number): void {
   process.exitCode = code;

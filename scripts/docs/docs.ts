@@ -95,7 +95,7 @@ function readOutputsFile(file: string): CapturedOutputs {
 }
 
 async function defaultSteps(): Promise<readonly string[]> {
-  const { STEP_IDS } = await import("@acs-quickstart/core");
+  const { STEP_IDS } = await import("@acs-quickstart/runner");
   return STEP_IDS;
 }
 

@@ -418,7 +418,7 @@ describe("pages and diffs", () => {
 describe("the real repository", () => {
   it("one real run of the quickstart agrees with the pages' output blocks", async () => {
     const captured = await captureOutputs(REPO_ROOT);
-    const { STEP_IDS } = await import("@acs-quickstart/core");
+    const { STEP_IDS } = await import("@acs-quickstart/runner");
     for (const step of STEP_IDS) expect(captured.steps[step]?.length, step).toBeGreaterThan(0);
     expect(captured.quickstart[0]).toContain("Mode: emulator");
     expect(captured.quickstart.join("\n")).toContain("(state in .quickstart/)");

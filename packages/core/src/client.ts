@@ -36,6 +36,13 @@ export interface CreateIdentityClientOptions extends CommunicationIdentityClient
   requestTimeoutMs?: number;
   /** Cancels every request in flight, and every retry, when aborted (e.g. on Ctrl-C). */
   abortSignal?: AbortSignal;
+  /**
+   * Sends every request straight to the endpoint, whatever HTTPS_PROXY and the other proxy variables say
+   * (for the in-process emulator, which answers inside this process: a proxy would only be in the way).
+   */
+  ignoreProxy?: boolean;
+  /** Where NODE_EXTRA_CA_CERTS is read (also from `.env`, which Node itself ignores). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Policy = NonNullable<CommunicationIdentityClientOptions["additionalPolicies"]>[number]["policy"];
@@ -98,6 +105,23 @@ function timeoutPolicy(ms: number): Policy {
   } as unknown as Policy;
 }
 
+/**
+ * Per attempt, after the SDK's proxy policy has chosen a proxy agent from the environment: drop it, so the
+ * request goes straight to the endpoint.
+ */
+function directPolicy(): Policy {
+  return {
+    name: "quickstartIgnoreProxy",
+    sendRequest(
+      request: PolicyRequest & { agent?: unknown },
+      next: (request: PolicyRequest) => Promise<unknown>,
+    ) {
+      request.agent = undefined;
+      return next(request);
+    },
+  } as unknown as Policy;
+}
+
 const EXTRA_CA_VARIABLE = "NODE_EXTRA_CA_CERTS";
 
 /**
@@ -143,8 +167,8 @@ export async function createIdentityClient(
   config: Config,
   options: CreateIdentityClientOptions = {},
 ): Promise<CommunicationIdentityClient> {
-  const { credential, requestTimeoutMs, abortSignal, ...rest } = options;
-  const tlsOptions = rest.tlsOptions ?? extraCertificateAuthorities(process.env);
+  const { credential, requestTimeoutMs, abortSignal, ignoreProxy, env, ...rest } = options;
+  const tlsOptions = rest.tlsOptions ?? extraCertificateAuthorities(env ?? process.env);
   const clientOptions: CommunicationIdentityClientOptions = {
     ...rest,
     ...(tlsOptions ? { tlsOptions } : {}),
@@ -154,6 +178,7 @@ export async function createIdentityClient(
       ...(requestTimeoutMs
         ? [{ policy: timeoutPolicy(requestTimeoutMs), position: "perRetry" as const }]
         : []),
+      ...(ignoreProxy ? [{ policy: directPolicy(), position: "perRetry" as const }] : []),
     ],
   };
   switch (config.kind) {

@@ -6,7 +6,7 @@
  * - {@link IdentityStore}: the identities created so far, remembered between runs
  * - {@link formatExpiry}, {@link maskToken}: output that is readable and safe to share
  * - {@link diagnose}: what went wrong and how to fix it
- * - {@link Step}, {@link StepContext}: the shape of a tutorial step, shared by samples and runner
+ * - {@link TOKEN_SCOPES}, {@link TOKEN_LIFETIME_MINUTES}: what an access token can be asked for
  */
 export { type CreateIdentityClientOptions, createIdentityClient } from "./client.js";
 export {
@@ -37,11 +37,4 @@ export {
   stateDir,
 } from "./identity-store.js";
 export { repoRoot } from "./paths.js";
-export {
-  STEP_IDS,
-  type Step,
-  type StepContext,
-  type StepId,
-  TOKEN_LIFETIME_MINUTES,
-  TOKEN_SCOPES,
-} from "./step.js";
+export { TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "./tokens.js";

@@ -1,10 +1,25 @@
 /**
- * `@acs-quickstart/runner`: the quickstart runner.
+ * `@acs-quickstart/runner`: the quickstart runner, split by concern.
  *
- * - {@link STEPS}: THE step registry (./steps.ts)
+ * - {@link STEPS} (./steps.ts): THE step registry
+ * - {@link runQuickstart} (./run.ts): the run loop; ./cli.ts the command line (one option table for parsing
+ *   and help); ./settings.ts the runner's variables; ./modes.ts emulator or live; ./session.ts the identities
+ *   the steps share; ./cleanup.ts; ./signals.ts; ./reporters/ human text and NDJSON events
  * - {@link readRegion}, {@link regions}: the `// #region` blocks of a sample that pages and `--pause` show
  */
+export {
+  OPTION_GROUPS,
+  parseArgs,
+  parseExpiresIn,
+  parseScopes,
+  type RunOptions,
+  UsageError,
+  usage,
+} from "./cli.js";
 export { readRegion, regions } from "./regions.js";
+export { EXIT, type RunIO, runQuickstart } from "./run.js";
+export { DEFAULT_REQUEST_TIMEOUT_MS, SETTINGS, type Settings } from "./settings.js";
+export { HANDLED_SIGNALS, signalExitCode } from "./signals.js";
 export {
   findStep,
   type IdentityOperation,

@@ -2,8 +2,7 @@
  * @summary Step 3: create an identity and issue its access token in one request.
  * Tutorial page: docs/en/03-create-identity-and-token.md
  */
-import { fileURLToPath } from "node:url";
-import { formatExpiry, maskToken, type Step } from "@acs-quickstart/core";
+import { formatExpiry, maskToken } from "@acs-quickstart/core";
 import type {
   CommunicationIdentityClient,
   CommunicationUserToken,
@@ -28,18 +27,3 @@ export async function createIdentityAndToken(
   // #endregion
   return identityTokenResponse;
 }
-
-/** How the quickstart runner (and `npm start` in this folder) runs this step. */
-export const step: Step = {
-  id: "create-identity-and-token",
-  title: "Create an identity and issue an access token in one request",
-  page: "03-create-identity-and-token.md",
-  source: fileURLToPath(import.meta.url),
-  async run(context) {
-    const { user, token } = await createIdentityAndToken(context.client, context.scopes, {
-      tokenExpiresInMinutes: context.expiresInMinutes,
-    });
-    await context.identityCreated(user);
-    context.tokenIssued(user, token);
-  },
-};

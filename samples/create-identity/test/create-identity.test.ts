@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
+import { useSampleEnvironment } from "@acs-quickstart/core/testing";
+import { expect, it, vi } from "vitest";
 import { createIdentity } from "../src/create-identity.js";
 
-let acs: SampleEnvironment;
-
-beforeAll(async () => {
-  acs = await startSampleEnvironment();
-});
-afterAll(() => acs.close());
+const acs = useSampleEnvironment();
 
 it("creates an identity of the resource and prints its id", async () => {
   const { client, admin } = acs;

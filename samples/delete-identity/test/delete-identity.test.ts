@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
+import { useSampleEnvironment } from "@acs-quickstart/core/testing";
+import { expect, it, vi } from "vitest";
 import { deleteIdentity } from "../src/delete-identity.js";
 
-let acs: SampleEnvironment;
-
-beforeAll(async () => {
-  acs = await startSampleEnvironment();
-});
-afterAll(() => acs.close());
+const acs = useSampleEnvironment();
 
 it("deletes the identity: its tokens stop working and no new ones can be issued", async () => {
   const { client, admin } = acs;

@@ -3,8 +3,7 @@
  * and with a custom one (60 to 1440 minutes).
  * Tutorial page: docs/en/02-issue-access-token.md
  */
-import { fileURLToPath } from "node:url";
-import { formatExpiry, maskToken, type Step } from "@acs-quickstart/core";
+import { formatExpiry, maskToken } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type {
   CommunicationAccessToken,
@@ -47,23 +46,3 @@ export async function issueAccessTokenWithCustomExpiration(
   // #endregion
   return tokenResponse;
 }
-
-/** How the quickstart runner (and `npm start` in this folder) runs this step. */
-export const step: Step = {
-  id: "issue-access-token",
-  title: "Issue an access token",
-  page: "02-issue-access-token.md",
-  source: fileURLToPath(import.meta.url),
-  async run(context) {
-    const identity = await context.identity();
-    const { token } = await issueAccessToken(context.client, identity, context.scopes);
-    context.tokenIssued(identity, token);
-    const custom = await issueAccessTokenWithCustomExpiration(
-      context.client,
-      identity,
-      context.scopes,
-      context.expiresInMinutes,
-    );
-    context.tokenIssued(identity, custom.token);
-  },
-};

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
+import { useSampleEnvironment } from "@acs-quickstart/core/testing";
+import { expect, it, vi } from "vitest";
 import { issueAccessToken, issueAccessTokenWithCustomExpiration } from "../src/issue-access-token.js";
 
-let acs: SampleEnvironment;
-
-beforeAll(async () => {
-  acs = await startSampleEnvironment();
-});
-afterAll(() => acs.close());
+const acs = useSampleEnvironment();
 
 const MINUTE = 60_000;
 

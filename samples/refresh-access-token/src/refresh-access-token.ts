@@ -3,8 +3,7 @@
  * for the identity you stored, with the same call as step 2.
  * Tutorial page: docs/en/04-refresh-access-token.md
  */
-import { fileURLToPath } from "node:url";
-import { formatExpiry, maskToken, type Step } from "@acs-quickstart/core";
+import { formatExpiry, maskToken } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type {
   CommunicationAccessToken,
@@ -31,18 +30,3 @@ export async function refreshAccessToken(
   // #endregion
   return refreshedTokenResponse;
 }
-
-/** How the quickstart runner (and `npm start` in this folder) runs this step. */
-export const step: Step = {
-  id: "refresh-access-token",
-  title: "Refresh an access token",
-  page: "04-refresh-access-token.md",
-  source: fileURLToPath(import.meta.url),
-  async run(context) {
-    const identity = await context.identity();
-    const { token } = await refreshAccessToken(context.client, identity, context.scopes, {
-      tokenExpiresInMinutes: context.expiresInMinutes,
-    });
-    context.tokenIssued(identity, token);
-  },
-};

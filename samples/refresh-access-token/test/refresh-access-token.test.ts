@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
+import { useSampleEnvironment } from "@acs-quickstart/core/testing";
+import { expect, it, vi } from "vitest";
 import { refreshAccessToken } from "../src/refresh-access-token.js";
 
-let acs: SampleEnvironment;
-
-beforeAll(async () => {
-  acs = await startSampleEnvironment();
-});
-afterAll(() => acs.close());
+const acs = useSampleEnvironment();
 
 it("issues a new token for the stored identity; the earlier one stays valid until it expires", async () => {
   const { client, admin } = acs;

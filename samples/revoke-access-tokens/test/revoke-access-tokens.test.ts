@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type SampleEnvironment, startSampleEnvironment } from "../../testing.js";
+import { useSampleEnvironment } from "@acs-quickstart/core/testing";
+import { expect, it, vi } from "vitest";
 import { revokeAccessTokens } from "../src/revoke-access-tokens.js";
 
-let acs: SampleEnvironment;
-
-beforeAll(async () => {
-  acs = await startSampleEnvironment();
-});
-afterAll(() => acs.close());
+const acs = useSampleEnvironment();
 
 it("invalidates every token issued before the revocation, and only those", async () => {
   const { client, admin } = acs;

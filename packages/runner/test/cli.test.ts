@@ -1,6 +1,5 @@
-import { STEP_IDS } from "@acs-quickstart/core";
 import { describe, expect, it } from "vitest";
-import { parseArgs, UsageError } from "../lib/args.js";
+import { parseArgs, STEP_IDS, UsageError } from "../src/index.js";
 
 describe("parseArgs", () => {
   it("defaults: every step, voip, auto mode", () => {

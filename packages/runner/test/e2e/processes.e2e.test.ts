@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IdentityStore } from "@acs-quickstart/core";
 import { describe, expect, it } from "vitest";
-import { readStateFile } from "../../packages/emulator/src/state-file.js";
-import { emulatorIdentities, JWT, NO_STACK, storedIdentities } from "./in-process.js";
-import { freshStateDir, ROOT, runQuickstart } from "./run-quickstart.js";
+import { readStateFile } from "../../../emulator/src/state-file.js";
+import { emulatorIdentities, JWT, NO_STACK, storedIdentities } from "../helpers/in-process.js";
+import { freshStateDir, ROOT, spawnQuickstart } from "../helpers/spawn.js";
 
 const summary = (run: { events: Array<{ event: string }> }) => run.events.find((e) => e.event === "summary");
 
@@ -21,7 +21,7 @@ describe.concurrent("real processes", () => {
         const dir = freshStateDir();
         const child = spawn(
           process.execPath,
-          ["--import", "tsx", join(import.meta.dirname, "fixtures/write-loop.ts"), dir],
+          ["--import", "tsx", join(import.meta.dirname, "../fixtures/write-loop.ts"), dir],
           {
             cwd: ROOT,
             stdio: ["ignore", "pipe", "inherit"],
@@ -45,7 +45,7 @@ describe.concurrent("real processes", () => {
   it("SIGTERM mid-step, then SIGINT twice during clean-up: exit 143, clean-up finished, nothing left", async () => {
     const stateDir = freshStateDir();
     let cleaning = false;
-    const run = await runQuickstart(["--json"], {
+    const run = await spawnQuickstart(["--json"], {
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,
         ACS_EMULATOR_FAULTS: JSON.stringify([
@@ -73,7 +73,7 @@ describe.concurrent("real processes", () => {
 
   it("a run killed with SIGKILL leaves readable state, and the next run takes over its emulator state", async () => {
     const stateDir = freshStateDir();
-    const killed = await runQuickstart(["--json", "--keep"], {
+    const killed = await spawnQuickstart(["--json", "--keep"], {
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,
         ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "issueAccessToken", delayMs: 20_000, times: 1 }]),
@@ -85,7 +85,7 @@ describe.concurrent("real processes", () => {
     const [made] = emulatorIdentities(stateDir);
     expect(storedIdentities(stateDir).map((i) => i.id)).toEqual([made]);
     // The lock of the killed run is stale: the next run starts, uses and then deletes the stored identity.
-    const next = await runQuickstart(["--json", "--step", "delete-identity"], {
+    const next = await spawnQuickstart(["--json", "--step", "delete-identity"], {
       env: { ACS_QUICKSTART_STATE_DIR: stateDir },
     });
     expect(next.code, next.stderr).toBe(0);
@@ -97,8 +97,8 @@ describe.concurrent("real processes", () => {
     const accessKey = Buffer.from("a known emulator access key for the secrets test").toString("base64");
     const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir(), ACS_EMULATOR_ACCESS_KEY: accessKey };
     const [plain, failing, shown] = await Promise.all([
-      runQuickstart(["--pause"], { env }),
-      runQuickstart([], {
+      spawnQuickstart(["--pause"], { env }),
+      spawnQuickstart([], {
         env: {
           ...env,
           ACS_QUICKSTART_STATE_DIR: freshStateDir(),
@@ -106,7 +106,7 @@ describe.concurrent("real processes", () => {
           ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "revokeAccessTokens", status: 401, times: 1 }]),
         },
       }),
-      runQuickstart(["--show-secrets", "--step", "create-identity-and-token"], {
+      spawnQuickstart(["--show-secrets", "--step", "create-identity-and-token"], {
         env: { ...env, ACS_QUICKSTART_STATE_DIR: freshStateDir() },
       }),
     ]);

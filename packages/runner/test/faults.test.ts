@@ -4,10 +4,18 @@
  * diagnosis and exit 1; never with an identity left behind, never with the access key or a whole token
  * in the output.
  */
-import { STEP_IDS, type StepId } from "@acs-quickstart/core";
+
 import type { FaultSpec } from "@acs-quickstart/emulator";
 import { describe, expect, it } from "vitest";
-import { emulatorIdentities, JWT, NO_STACK, runInProcess, storedIdentities, summary } from "./in-process.js";
+import { STEP_IDS, type StepId } from "../src/index.js";
+import {
+  emulatorIdentities,
+  JWT,
+  NO_STACK,
+  runInProcess,
+  storedIdentities,
+  summary,
+} from "./helpers/in-process.js";
 
 const ACCESS_KEY = Buffer.from("fault-matrix known key, never to be printed").toString("base64");
 const TIMEOUT_MS = 150;

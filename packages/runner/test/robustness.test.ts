@@ -6,9 +6,8 @@
 import { EventEmitter } from "node:events";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { STEP_IDS } from "@acs-quickstart/core";
 import { describe, expect, it } from "vitest";
-import { runQuickstart } from "../lib/runner.js";
+import { runQuickstart, STEP_IDS } from "../src/index.js";
 import {
   emulatorIdentities,
   freshDir,
@@ -17,7 +16,7 @@ import {
   runInProcess,
   storedIdentities,
   summary,
-} from "./in-process.js";
+} from "./helpers/in-process.js";
 
 /** Both state files still parse (atomic writes), and nothing is left in the emulator or the store. */
 function nothingLeft(run: InProcessRun, where = run.stderr) {
@@ -378,7 +377,7 @@ describe("bad input: exit 2, a message naming what to fix, no stack trace", () =
       const env: Record<string, string> = { [variable]: value };
       if (variable.startsWith("AZURE_"))
         env.COMMUNICATION_SERVICES_ENDPOINT = "https://a.communication.azure.com/";
-      const run = await runInProcess(["--json"], { env });
+      const run = await runInProcess(["--json"], { env, unseeded: true });
       const output = `${run.stdout}${run.stderr}`;
       const where = `${variable}=${value}:\n${output}`;
       expect(run.code, where).toBe(2);

@@ -4,10 +4,11 @@
  * server per process, and the runner captures console.log during a step.
  */
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runQuickstart } from "../lib/runner.js";
+import { createEmulator } from "@acs-quickstart/emulator";
+import { runQuickstart } from "../../src/index.js";
 
 export type Event = Record<string, unknown> & { event: string };
 
@@ -25,10 +26,33 @@ export interface InProcessOptions {
   onEvent?: (event: Event, signal: (name: NodeJS.Signals) => void) => void;
   onLine?: (line: string, signal: (name: NodeJS.Signals) => void) => void;
   envFile?: string | false;
+  /** Start from a state folder without emulator state (a first run makes its key). Default: seeded. */
+  unseeded?: boolean;
 }
 
 export function freshDir(prefix = "acs-quickstart-inproc-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A fresh state folder whose emulator state already exists (the same resource, key and signing key for every
+ * folder of this test file): making a new RSA signing key costs 0.2-0.3 s of CPU, and is not what a runner
+ * test is about. A run on it starts from an empty emulator, as on a first run.
+ */
+export async function seededDir(): Promise<string> {
+  template ??= (async () => {
+    const dir = freshDir("acs-quickstart-template-");
+    const emulator = await createEmulator({ stateFile: join(dir, "emulator-state.json") });
+    await emulator.close();
+    const text = readFileSync(join(dir, "emulator-state.json"), "utf8");
+    rmSync(dir, { recursive: true, force: true });
+    return text;
+  })();
+  const dir = freshDir();
+  writeFileSync(join(dir, "emulator-state.json"), await template, { mode: 0o600 });
+  return dir;
 }
 
 /** Nothing from the developer's shell or .env: no resource, no test hooks, fast SDK retries. */
@@ -49,7 +73,8 @@ let running = false;
 export async function runInProcess(args: string[], options: InProcessOptions = {}): Promise<InProcessRun> {
   if (running) throw new Error("runInProcess: runs must not overlap (one msw server per process)");
   running = true;
-  const stateDir = options.env?.ACS_QUICKSTART_STATE_DIR ?? freshDir();
+  const stateDir =
+    options.env?.ACS_QUICKSTART_STATE_DIR ?? (options.unseeded ? freshDir() : await seededDir());
   const env = { ...baseEnv(), ACS_QUICKSTART_STATE_DIR: stateDir, ...options.env };
   const signals = new EventEmitter();
   const signal = (name: NodeJS.Signals) => setImmediate(() => signals.emit(name));

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot } from "@acs-quickstart/core";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ROOT = repoRoot(import.meta.dirname);
 const LAUNCH = join(ROOT, "scripts/launch.mjs");
 
 export interface QuickstartRun {
@@ -43,7 +43,7 @@ export interface RunOptions {
 }
 
 /** Runs `scripts/quickstart.ts` in a child process, as `npm run quickstart` does, and collects its output. */
-export function runQuickstart(args: string[], options: RunOptions = {}): Promise<QuickstartRun> {
+export function spawnQuickstart(args: string[], options: RunOptions = {}): Promise<QuickstartRun> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     // Nothing from the developer's shell may change what a test sees: no resource, no emulator test hooks.

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
 import { startStandaloneEmulator } from "@acs-quickstart/emulator/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshStateDir, runQuickstart } from "./run-quickstart.js";
+import { freshStateDir, spawnQuickstart } from "../helpers/spawn.js";
 
 // The standalone emulator over HTTPS, configured exactly as a real resource would be: live mode.
 let server: Awaited<ReturnType<typeof startStandaloneEmulator>>;
@@ -35,7 +35,7 @@ async function liveIdentities(): Promise<string[]> {
 
 describe("live mode against the standalone emulator", () => {
   it("runs all six steps and leaves no identity behind", async () => {
-    const run = await runQuickstart(["--json"], { env: liveEnv() });
+    const run = await spawnQuickstart(["--json"], { env: liveEnv() });
     expect(run.code, run.stderr).toBe(0);
     expect(run.events.find((e) => e.event === "summary")).toMatchObject({
       ok: true,
@@ -52,7 +52,7 @@ describe("live mode against the standalone emulator", () => {
   it("when a late step fails it exits 1 after its diagnosis and still deletes every identity", async () => {
     // Enough failures for the SDK's first attempt and its three retries of step 6.
     await admin.addFault({ operation: "deleteIdentity", status: 500, times: 4 });
-    const run = await runQuickstart(["--json"], { env: liveEnv() });
+    const run = await spawnQuickstart(["--json"], { env: liveEnv() });
     expect(run.code).toBe(1);
     const ends = run.events.filter((e) => e.event === "step-end");
     expect(ends.at(-1)).toMatchObject({ step: "delete-identity", ok: false });
@@ -66,7 +66,7 @@ describe("live mode against the standalone emulator", () => {
     // Over TCP a reset is ECONNRESET, which the SDK retries (in-process, msw reports it without a code).
     await admin.addFault({ operation: "createIdentity", reset: true, times: 2 });
     await admin.addFault({ operation: "issueAccessToken", delayMs: 3_000, times: 1 });
-    const run = await runQuickstart(["--json"], {
+    const run = await spawnQuickstart(["--json"], {
       env: { ...liveEnv(), ACS_QUICKSTART_REQUEST_TIMEOUT_MS: "300" },
     });
     expect(run.code, run.stderr).toBe(0);
@@ -83,7 +83,10 @@ describe("live mode against the standalone emulator", () => {
       `COMMUNICATION_SERVICES_CONNECTION_STRING=${server.connectionString}\nNODE_EXTRA_CA_CERTS=${server.caPath}\n`,
     );
     const { NODE_EXTRA_CA_CERTS: _shell, COMMUNICATION_SERVICES_CONNECTION_STRING: _cs, ...env } = liveEnv();
-    const run = await runQuickstart(["--json", "--step", "create-identity-and-token"], { env, cwd: project });
+    const run = await spawnQuickstart(["--json", "--step", "create-identity-and-token"], {
+      env,
+      cwd: project,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, mode: "live" });
   });

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STEP_IDS } from "@acs-quickstart/core";
 import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
 import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
 import { describe, expect, it } from "vitest";
-import { freshStateDir, type QuickstartRun, runQuickstart } from "./run-quickstart.js";
+import { STEP_IDS } from "../../src/index.js";
+import { freshStateDir, type QuickstartRun, spawnQuickstart } from "../helpers/spawn.js";
 
 /** The emulator's view of a state folder after a run: the identities that still exist. */
 async function liveIdentities(stateDir: string): Promise<string[]> {
@@ -32,7 +32,7 @@ function stepEnds(run: QuickstartRun) {
 describe.concurrent("npm run quickstart on the embedded emulator", () => {
   it("runs the six steps in the tutorial's order and leaves nothing behind", async () => {
     const stateDir = freshStateDir();
-    const run = await runQuickstart(["--json"], { env: { ACS_QUICKSTART_STATE_DIR: stateDir } });
+    const run = await spawnQuickstart(["--json"], { env: { ACS_QUICKSTART_STATE_DIR: stateDir } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.events.filter((e) => e.event === "step-start").map((e) => e.step)).toEqual([...STEP_IDS]);
     for (const end of stepEnds(run)) {
@@ -59,7 +59,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
 
   it("runs the steps one at a time, as `npm start` in each sample does, sharing step 1's identity", async () => {
     const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const step = (id: string) => runQuickstart(["--step", id, "--keep-for-next-step", "--json"], { env });
+    const step = (id: string) => spawnQuickstart(["--step", id, "--keep-for-next-step", "--json"], { env });
     const first = await step("create-identity");
     expect(first.code, first.stderr).toBe(0);
     const [made] = await liveIdentities(env.ACS_QUICKSTART_STATE_DIR);
@@ -81,7 +81,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
 
   it("a step that needs an identity makes one when none is stored, and says so", async () => {
     const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const run = await runQuickstart(["--step", "issue-access-token", "--keep-for-next-step"], { env });
+    const run = await spawnQuickstart(["--step", "issue-access-token", "--keep-for-next-step"], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       "No identity is stored for this resource yet, so this step creates one first",
@@ -91,7 +91,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
 
   it("selects steps with --step, --from and --to", async () => {
     const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const range = await runQuickstart(
+    const range = await spawnQuickstart(
       ["--json", "--from", "refresh-access-token", "--to", "revoke-access-tokens"],
       {
         env,
@@ -99,16 +99,19 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
     );
     expect(range.code, range.stderr).toBe(0);
     expect(stepEnds(range).map((e) => e.step)).toEqual(["refresh-access-token", "revoke-access-tokens"]);
-    const picked = await runQuickstart(["--json", "--step", "delete-identity", "--step", "create-identity"], {
-      env,
-    });
+    const picked = await spawnQuickstart(
+      ["--json", "--step", "delete-identity", "--step", "create-identity"],
+      {
+        env,
+      },
+    );
     expect(stepEnds(picked).map((e) => e.step)).toEqual(["create-identity", "delete-identity"]);
     expect(summary(picked)).toMatchObject({ ok: true, leftoverIdentities: 0 });
     expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([]);
   });
 
   it("passes --scopes and --expires-in to the service (and a proxy in the environment does not get in the way)", async () => {
-    const run = await runQuickstart(
+    const run = await spawnQuickstart(
       ["--step", "create-identity-and-token", "--scopes", "chat,voip.join", "--expires-in", "90"],
       // An unreachable proxy: the in-process emulator must be reached without it.
       { env: { ACS_QUICKSTART_STATE_DIR: freshStateDir(), HTTPS_PROXY: "http://127.0.0.1:9" } },
@@ -119,7 +122,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
   });
 
   it("--pause shows each step's code and its page, and does not wait without a terminal", async () => {
-    const run = await runQuickstart(["--pause", "--step", "create-identity"], {
+    const run = await spawnQuickstart(["--pause", "--step", "create-identity"], {
       env: { ACS_QUICKSTART_STATE_DIR: freshStateDir() },
     });
     expect(run.code, run.stderr).toBe(0);
@@ -130,7 +133,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
 
   it("--keep leaves the identities in place and counts them", async () => {
     const stateDir = freshStateDir();
-    const run = await runQuickstart(["--json", "--keep", "--to", "create-identity-and-token"], {
+    const run = await spawnQuickstart(["--json", "--keep", "--to", "create-identity-and-token"], {
       env: { ACS_QUICKSTART_STATE_DIR: stateDir },
     });
     expect(run.code, run.stderr).toBe(0);
@@ -142,7 +145,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
 describe.concurrent("failures and interrupts", () => {
   it("a failed step exits 1 with a diagnosis, and clean-up still deletes every identity", async () => {
     const stateDir = freshStateDir();
-    const run = await runQuickstart(["--json"], {
+    const run = await spawnQuickstart(["--json"], {
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,
         ACS_QUICKSTART_RETRY_DELAY_MS: "5",
@@ -158,7 +161,7 @@ describe.concurrent("failures and interrupts", () => {
 
   it("Ctrl-C in the middle of a step stops the run, deletes what it made and exits 130", async () => {
     const stateDir = freshStateDir();
-    const run = await runQuickstart(["--json"], {
+    const run = await spawnQuickstart(["--json"], {
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,
         ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "issueAccessToken", delayMs: 20_000, times: 1 }]),
@@ -181,8 +184,8 @@ describe("Microsoft Entra ID", () => {
     const { tmpdir } = await import("node:os");
     const stateDir = freshStateDir();
     const logFile = join(mkdtempSync(join(tmpdir(), "entra-log-")), "log.ndjson");
-    const run = await runQuickstart(["--json"], {
-      imports: [join(import.meta.dirname, "fixtures/entra-offline.ts")],
+    const run = await spawnQuickstart(["--json"], {
+      imports: [join(import.meta.dirname, "../fixtures/entra-offline.ts")],
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,
         ENTRA_TEST_LOG: logFile,

@@ -1,0 +1,31 @@
+/** The run's reporter: human text on stdout, or with `--json` NDJSON events on stdout and the text on stderr. */
+import { humanReporter } from "./human.js";
+import { ndjsonReporter } from "./ndjson.js";
+import type { Reporter, Writer } from "./reporter.js";
+
+export { plural } from "./human.js";
+export type { Reporter, RunSummary, StepResult, Writer } from "./reporter.js";
+
+/** Forwards every event to each reporter. */
+function both(a: Reporter, b: Reporter): Reporter {
+  const forward =
+    <K extends keyof Reporter>(key: K) =>
+    (...args: Parameters<Reporter[K]>) => {
+      (a[key] as (...x: Parameters<Reporter[K]>) => void)(...args);
+      (b[key] as (...x: Parameters<Reporter[K]>) => void)(...args);
+    };
+  return Object.fromEntries(
+    Object.keys(a).map((key) => [key, forward(key as keyof Reporter)]),
+  ) as unknown as Reporter;
+}
+
+export function createReporter(json: boolean, stdout: Writer, stderr: Writer): Reporter {
+  // `npm run quickstart | head` closes stdout early: keep running (and cleaning up) without it.
+  for (const stream of [stdout, stderr]) {
+    if (stream !== process.stdout && stream !== process.stderr) continue;
+    (stream as NodeJS.WriteStream).on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
+  return json ? both(ndjsonReporter(stdout), humanReporter(stderr)) : humanReporter(stdout);
+}
