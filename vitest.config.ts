@@ -1,34 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// One root config, one project per area. Run one with `npx vitest run --project emulator`.
+// Every package's own project (each package's `npm test` runs only its own). `npx vitest run` here runs them
+// all; `npx vitest run --project core` runs one.
 export default defineConfig({
   test: {
-    // Tests must never talk to a real resource, whatever the developer's shell or .env says.
-    restoreMocks: true,
-    // Generous: a cold clone on 2 busy cores is several times slower than a warm laptop.
-    testTimeout: 20_000,
-    // Most tests wait on child processes, sockets and timers rather than compute: two workers on a 2-core
-    // machine (vitest's default there is one) take the suite from ~80 s to ~50 s. Three were seen to flake
-    // under heavy load.
+    // Most tests wait on child processes, sockets and timers rather than compute: two workers on 2 cores.
     maxWorkers: 2,
-    // Each worker keeps its loaded modules (the SDK, msw) from one test file to the next instead of loading
-    // them again: ~20 s less CPU. Every file starts and stops its own msw server and restores its mocks.
-    isolate: false,
-    env: {
-      COMMUNICATION_SERVICES_CONNECTION_STRING: "",
-      COMMUNICATION_SERVICES_ENDPOINT: "",
-      COMMUNICATION_SERVICES_ACCESS_KEY: "",
-    },
-    projects: [
-      { extends: true, test: { name: "emulator", include: ["packages/emulator/test/**/*.test.ts"] } },
-      { extends: true, test: { name: "core", include: ["packages/core/test/**/*.test.ts"] } },
-      { extends: true, test: { name: "samples", include: ["samples/*/test/**/*.test.ts"] } },
-      { extends: true, test: { name: "runner", include: ["packages/runner/test/*.test.ts"] } },
-      {
-        extends: true,
-        test: { name: "e2e", include: ["packages/runner/test/e2e/**/*.test.ts"], testTimeout: 60_000 },
-      },
-      { extends: true, test: { name: "docs", include: ["scripts/test/**/*.test.ts"], testTimeout: 60_000 } },
-    ],
+    projects: ["packages/*/vitest*.config.ts", "samples/*/vitest.config.ts", "scripts/vitest.config.ts"],
   },
 });

@@ -8,7 +8,7 @@
  * { "version": 1,
  *   "identities": [
  *     { "id": "8:acs:…_…", "endpoint": "https://myacs.communication.azure.com/",
- *       "createdAt": "2026-11-25T00:40:51.000Z", "createdBy": "create-identity" } ] }
+ *       "createdAt": "2026-11-25T00:40:51.000Z", "createdBy": "<the step's id>" } ] }
  * ```
  *
  * An identity belongs to the resource that created it, so every entry is keyed by endpoint:

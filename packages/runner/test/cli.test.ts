@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseArgs, STEP_IDS, UsageError } from "../src/index.js";
+import { OPTION_GROUPS, parseArgs, STEP_IDS, STEPS, UsageError, usage } from "../src/index.js";
+import { NO_STACK, runInProcess } from "./helpers/in-process.js";
 
 describe("parseArgs", () => {
   it("defaults: every step, voip, auto mode", () => {
@@ -77,5 +80,78 @@ describe("parseArgs", () => {
   it.each(invalid)("rejects %j", (args, message) => {
     expect(() => parseArgs(args)).toThrow(UsageError);
     expect(() => parseArgs(args)).toThrow(message);
+  });
+});
+
+const BAD_FLAGS: Array<[string[], RegExp]> = [
+  [["--bogus"], /Unknown option '--bogus'/],
+  [["-x"], /Unknown option '-x'/],
+  [["stray"], /Unexpected argument 'stray'/],
+  [["--step"], /--step needs a step id/],
+  [["--step", ""], /--step needs a step id/],
+  [["--step", "make-coffee"], /Unknown step id 'make-coffee'.*create-identity, issue-access-token/],
+  [["--step", "../../etc/passwd"], /Unknown step id/],
+  [["--from", "nope"], /Unknown step id 'nope' for --from/],
+  [["--to", "--json"], /--to needs a step id/],
+  [["--from", "delete-identity", "--to", "create-identity"], /comes after --to/],
+  [["--step", "create-identity", "--from", "create-identity"], /cannot be combined/],
+  [["--scopes"], /--scopes needs at least one scope/],
+  [["--scopes", " "], /--scopes needs at least one scope/],
+  [["--scopes", "chat,,voip"], /empty entry/],
+  [
+    ["--scopes", "chat,video"],
+    /Unknown scope 'video'.*chat, voip, chat\.join, chat\.join\.limited, voip\.join/,
+  ],
+  [["--scopes", "'chat'"], /Unknown scope ''chat''/],
+  [["--expires-in"], /--expires-in needs a number/],
+  [["--expires-in", "59"], /--expires-in 59 is out of range.*60 to 1440/],
+  [["--expires-in", "1441"], /out of range/],
+  [["--expires-in", "-60"], /--expires-in needs a number|not a whole number/],
+  [["--expires-in", "60.5"], /not a whole number/],
+  [["--expires-in", "1e3"], /not a whole number/],
+  [["--expires-in", "ninety"], /not a whole number/],
+  [["--json=yes"], /--json takes no value/],
+  [["--keep=1"], /--keep takes no value/],
+  [["--emulator", "--live"], /exclude each other/],
+];
+
+describe("bad flags: exit 2, a message naming what to fix, no stack trace", () => {
+  it("every flag, with bad values", async () => {
+    for (const [args, message] of BAD_FLAGS) {
+      const run = await runInProcess(args);
+      const where = `${JSON.stringify(args)}:\n${run.stderr}`;
+      expect(run.code, where).toBe(2);
+      expect(run.stderr, where).toMatch(message);
+      expect(run.stderr, where).toContain("Usage: npm run quickstart");
+      expect(run.stderr, where).not.toMatch(NO_STACK);
+    }
+  });
+});
+
+describe("help and list", () => {
+  it("the help lists every option of the table, and every option it lists is accepted", () => {
+    const example: Record<string, string> = { ID: STEP_IDS[0] as string, "a,b": "chat", MINUTES: "60" };
+    const help = usage();
+    for (const option of OPTION_GROUPS.flatMap((group) => group.options)) {
+      expect(help).toContain(`--${option.name}${option.value ? ` ${option.value}` : ""}`);
+      const args = [`--${option.name}`, ...(option.value ? [example[option.value] as string] : [])];
+      expect(() => parseArgs(args), args.join(" ")).not.toThrow();
+    }
+  });
+
+  it("--list and --help exit 0, print the registry's steps and pages, and touch nothing", async () => {
+    const list = await runInProcess(["--list"], { unseeded: true });
+    expect(list.code).toBe(0);
+    expect(list.stdout.trim().split("\n")).toEqual(
+      STEPS.map((step, i) => `${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}`),
+    );
+    const help = await runInProcess(["--help"], { unseeded: true });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(`${usage()}\n`);
+    expect(help.stdout).toContain("--show-secrets");
+    for (const run of [list, help]) {
+      expect(run.stderr).not.toMatch(NO_STACK);
+      expect(existsSync(join(run.stateDir, "identities.json"))).toBe(false);
+    }
   });
 });

@@ -57,59 +57,6 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
     expect(store.identities).toEqual([]);
   });
 
-  it("runs the steps one at a time, as `npm start` in each sample does, sharing step 1's identity", async () => {
-    const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const step = (id: string) => spawnQuickstart(["--step", id, "--keep-for-next-step", "--json"], { env });
-    const first = await step("create-identity");
-    expect(first.code, first.stderr).toBe(0);
-    const [made] = await liveIdentities(env.ACS_QUICKSTART_STATE_DIR);
-    expect(made).toMatch(/^8:acs:/);
-    expect(summary(first)).toMatchObject({ ok: true, leftoverIdentities: 1 });
-    // Step 3 makes an identity of its own: it is not the shared one, so that run deletes it.
-    const third = await step("create-identity-and-token");
-    expect(summary(third)).toMatchObject({ ok: true, leftoverIdentities: 0 });
-    expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([made]);
-    const revoke = await step("revoke-access-tokens");
-    expect(revoke.stderr).toContain(`Using the identity stored by an earlier step: ${made}`);
-    expect(revoke.stderr).toMatch(/before the revocation: invalid \(revoked\)/);
-    const last = await step("delete-identity");
-    expect(last.code, last.stderr).toBe(0);
-    expect(last.stderr).toContain(`Deleted the identity with ID: ${made}`);
-    expect(summary(last)).toMatchObject({ ok: true, leftoverIdentities: 0 });
-    expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([]);
-  });
-
-  it("a step that needs an identity makes one when none is stored, and says so", async () => {
-    const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const run = await spawnQuickstart(["--step", "issue-access-token", "--keep-for-next-step"], { env });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(
-      "No identity is stored for this resource yet, so this step creates one first",
-    );
-    expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toHaveLength(1);
-  });
-
-  it("selects steps with --step, --from and --to", async () => {
-    const env = { ACS_QUICKSTART_STATE_DIR: freshStateDir() };
-    const range = await spawnQuickstart(
-      ["--json", "--from", "refresh-access-token", "--to", "revoke-access-tokens"],
-      {
-        env,
-      },
-    );
-    expect(range.code, range.stderr).toBe(0);
-    expect(stepEnds(range).map((e) => e.step)).toEqual(["refresh-access-token", "revoke-access-tokens"]);
-    const picked = await spawnQuickstart(
-      ["--json", "--step", "delete-identity", "--step", "create-identity"],
-      {
-        env,
-      },
-    );
-    expect(stepEnds(picked).map((e) => e.step)).toEqual(["create-identity", "delete-identity"]);
-    expect(summary(picked)).toMatchObject({ ok: true, leftoverIdentities: 0 });
-    expect(await liveIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([]);
-  });
-
   it("passes --scopes and --expires-in to the service (and a proxy in the environment does not get in the way)", async () => {
     const run = await spawnQuickstart(
       ["--step", "create-identity-and-token", "--scopes", "chat,voip.join", "--expires-in", "90"],
@@ -120,45 +67,9 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
     expect(run.stdout).toContain("with 'chat, voip.join' scope that expires at");
     expect(run.stdout).toContain("(in 1 h 29 min)");
   });
-
-  it("--pause shows each step's code and its page, and does not wait without a terminal", async () => {
-    const run = await spawnQuickstart(["--pause", "--step", "create-identity"], {
-      env: { ACS_QUICKSTART_STATE_DIR: freshStateDir() },
-    });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("const identityResponse = await identityClient.createUser();");
-    expect(run.stdout).toContain("docs/en/01-create-identity.md");
-    expect(run.stdout).toContain("stdin is not a terminal, so not waiting");
-  });
-
-  it("--keep leaves the identities in place and counts them", async () => {
-    const stateDir = freshStateDir();
-    const run = await spawnQuickstart(["--json", "--keep", "--to", "create-identity-and-token"], {
-      env: { ACS_QUICKSTART_STATE_DIR: stateDir },
-    });
-    expect(run.code, run.stderr).toBe(0);
-    expect(summary(run)).toMatchObject({ ok: true, leftoverIdentities: 2 });
-    expect(await liveIdentities(stateDir)).toHaveLength(2);
-  });
 });
 
 describe.concurrent("failures and interrupts", () => {
-  it("a failed step exits 1 with a diagnosis, and clean-up still deletes every identity", async () => {
-    const stateDir = freshStateDir();
-    const run = await spawnQuickstart(["--json"], {
-      env: {
-        ACS_QUICKSTART_STATE_DIR: stateDir,
-        ACS_QUICKSTART_RETRY_DELAY_MS: "5",
-        ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "revokeAccessTokens", status: 500, times: 10 }]),
-      },
-    });
-    expect(run.code).toBe(1);
-    expect(stepEnds(run).at(-1)).toMatchObject({ step: "revoke-access-tokens", ok: false });
-    expect(summary(run)).toMatchObject({ ok: false, leftoverIdentities: 0 });
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(await liveIdentities(stateDir)).toEqual([]);
-  });
-
   it("Ctrl-C in the middle of a step stops the run, deletes what it made and exits 130", async () => {
     const stateDir = freshStateDir();
     const run = await spawnQuickstart(["--json"], {

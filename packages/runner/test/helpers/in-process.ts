@@ -4,11 +4,12 @@
  * server per process, and the runner captures console.log during a step.
  */
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator } from "@acs-quickstart/emulator";
-import { runQuickstart } from "../../src/index.js";
+import { expect } from "vitest";
+import { findStep, type IdentityOperation, runQuickstart } from "../../src/index.js";
 
 export type Event = Record<string, unknown> & { event: string };
 
@@ -142,3 +143,20 @@ export function storedIdentities(stateDir: string): Array<{ id: string; pendingC
 export const NO_STACK = /\n\s+at /;
 export const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
 export const summary = (run: { events: Event[] }) => run.events.find((e) => e.event === "summary");
+
+/** Both state files still parse (atomic writes), and nothing is left in the emulator or the store. */
+export function nothingLeft(run: InProcessRun, where = run.stderr): void {
+  expect(emulatorIdentities(run.stateDir), where).toEqual([]);
+  expect(storedIdentities(run.stateDir), where).toEqual([]);
+  expect(
+    readdirSync(run.stateDir).filter((f) => f.endsWith(".tmp") || f.endsWith(".lock")),
+    where,
+  ).toEqual([]);
+}
+
+/** The REST operation a step is about (its first): a fault on it lands inside that step when run alone. */
+export function operationOf(stepId: string): IdentityOperation {
+  const operation = findStep(stepId)?.operations[0];
+  if (!operation) throw new Error(`No step '${stepId}' in the registry, or it calls no operation.`);
+  return operation;
+}

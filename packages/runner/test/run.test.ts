@@ -1,0 +1,64 @@
+/**
+ * A run of the quickstart on the built-in emulator, in-process: which steps run, what the options do, and
+ * that a failed step still ends in clean-up. (A whole run as a child process: e2e/quickstart.e2e.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import { type Event, emulatorIdentities, runInProcess, seededDir, summary } from "./helpers/in-process.js";
+
+const stepEnds = (run: { events: Event[] }) => run.events.filter((e) => e.event === "step-end");
+
+describe("npm run quickstart on the built-in emulator", () => {
+  it("selects steps with --step, --from and --to", async () => {
+    const env = { ACS_QUICKSTART_STATE_DIR: await seededDir() };
+    const range = await runInProcess(
+      ["--json", "--from", "refresh-access-token", "--to", "revoke-access-tokens"],
+      {
+        env,
+      },
+    );
+    expect(range.code, range.stderr).toBe(0);
+    expect(stepEnds(range).map((e) => e.step)).toEqual(["refresh-access-token", "revoke-access-tokens"]);
+    const picked = await runInProcess(["--json", "--step", "delete-identity", "--step", "create-identity"], {
+      env,
+    });
+    expect(stepEnds(picked).map((e) => e.step)).toEqual(["create-identity", "delete-identity"]);
+    expect(summary(picked)).toMatchObject({ ok: true, leftoverIdentities: 0 });
+    expect(emulatorIdentities(env.ACS_QUICKSTART_STATE_DIR)).toEqual([]);
+  });
+
+  it("--pause shows each step's code and its page, and does not wait without a terminal", async () => {
+    const run = await runInProcess(["--pause", "--step", "create-identity"], {});
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("const identityResponse = await identityClient.createUser();");
+    expect(run.stdout).toContain("docs/en/01-create-identity.md");
+    expect(run.stdout).toContain("stdin is not a terminal, so not waiting");
+  });
+
+  it("--keep leaves the identities in place and counts them", async () => {
+    const stateDir = await seededDir();
+    const run = await runInProcess(["--json", "--keep", "--to", "create-identity-and-token"], {
+      env: { ACS_QUICKSTART_STATE_DIR: stateDir },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(summary(run)).toMatchObject({ ok: true, leftoverIdentities: 2 });
+    expect(emulatorIdentities(stateDir)).toHaveLength(2);
+  });
+});
+
+describe("failures", () => {
+  it("a failed step exits 1 with a diagnosis, and clean-up still deletes every identity", async () => {
+    const stateDir = await seededDir();
+    const run = await runInProcess(["--json"], {
+      env: {
+        ACS_QUICKSTART_STATE_DIR: stateDir,
+        ACS_QUICKSTART_RETRY_DELAY_MS: "5",
+        ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "revokeAccessTokens", status: 500, times: 10 }]),
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(stepEnds(run).at(-1)).toMatchObject({ step: "revoke-access-tokens", ok: false });
+    expect(summary(run)).toMatchObject({ ok: false, leftoverIdentities: 0 });
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(emulatorIdentities(stateDir)).toEqual([]);
+  });
+});

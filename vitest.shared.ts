@@ -1,0 +1,30 @@
+/**
+ * What every package's vitest project shares. Each package has a `vitest.config.ts` that calls
+ * {@link project}; the root `vitest.config.ts` lists them all (`npx vitest` at the root runs everything),
+ * and `npm test` runs each package's own `test` task through turbo.
+ */
+import { defineProject, type UserWorkspaceConfig } from "vitest/config";
+
+type TestOptions = NonNullable<UserWorkspaceConfig["test"]>;
+
+export function project(name: string, test: TestOptions = {}): UserWorkspaceConfig {
+  return defineProject({
+    test: {
+      name,
+      include: ["test/**/*.test.ts"],
+      // Tests must never talk to a real resource, whatever the developer's shell or .env says.
+      env: {
+        COMMUNICATION_SERVICES_CONNECTION_STRING: "",
+        COMMUNICATION_SERVICES_ENDPOINT: "",
+        COMMUNICATION_SERVICES_ACCESS_KEY: "",
+      },
+      restoreMocks: true,
+      // Generous: a cold clone on 2 busy cores is several times slower than a warm laptop.
+      testTimeout: 20_000,
+      // Each worker keeps its loaded modules (the SDK, msw) from one test file to the next instead of loading
+      // them again. Every file starts and stops its own msw server and restores its mocks.
+      isolate: false,
+      ...test,
+    },
+  });
+}
