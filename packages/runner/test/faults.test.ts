@@ -116,30 +116,4 @@ describe("every fault in every step (in-process runner)", () => {
     expect(summary(run)).toMatchObject({ ok: true, steps: 6, leftoverIdentities: 0 });
     expect(emulatorIdentities(run.stateDir)).toEqual([]);
   });
-
-  it("when clean-up itself keeps failing, the identity is kept and marked, and the next run deletes it", async () => {
-    const first = await runInProcess(["--json", "--step", "create-identity"], {
-      env: {
-        ACS_EMULATOR_FAULTS: JSON.stringify([{ operation: "deleteIdentity", status: 500, times: 100 }]),
-      },
-    });
-    // The step worked, but an identity is left behind: the run fails, so CI and scripts notice.
-    expect(first.code).toBe(1);
-    expect(summary(first)).toMatchObject({ ok: false, leftoverIdentities: 1 });
-    expect(first.stderr).toContain("marked so that the next run (without --keep) deletes it");
-    const [left] = emulatorIdentities(first.stateDir);
-    expect(storedIdentities(first.stateDir)).toEqual([
-      expect.objectContaining({ id: left, pendingCleanup: true }),
-    ]);
-    // A later step run alone does not pick the marked identity as "the stored identity".
-    const next = await runInProcess(["--json", "--step", "issue-access-token"], {
-      env: { ACS_QUICKSTART_STATE_DIR: first.stateDir },
-    });
-    expect(next.code, next.stderr).toBe(0);
-    expect(next.stderr).toContain("No identity is stored for this resource yet");
-    expect(next.stderr).toContain("1 identity an earlier run left behind");
-    expect(summary(next)).toMatchObject({ leftoverIdentities: 0 });
-    expect(emulatorIdentities(first.stateDir)).toEqual([]);
-    expect(storedIdentities(first.stateDir)).toEqual([]);
-  });
 });

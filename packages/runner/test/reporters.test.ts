@@ -1,0 +1,123 @@
+/** The two reporters: what a person reads, and the NDJSON events programs read (`--json`). */
+import { describe, expect, it } from "vitest";
+import { STEPS } from "../src/index.js";
+import { createReporter, type RunSummary } from "../src/reporters/index.js";
+
+const step = STEPS[1] as (typeof STEPS)[number];
+const diagnosis = {
+  code: "throttled",
+  summary: "Too many requests.",
+  detail: "HTTP 429",
+  fix: "Wait a little.",
+};
+
+function collect() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+  };
+}
+
+function summaryOf(overrides: Partial<RunSummary> = {}): RunSummary {
+  return {
+    ok: true,
+    outcome: "done",
+    mode: "emulator",
+    selected: 6,
+    ran: 6,
+    passed: 6,
+    seconds: 0.42,
+    leftoverIdentities: 0,
+    keptOnPurpose: false,
+    ...overrides,
+  };
+}
+
+function playRun(json: boolean) {
+  const io = collect();
+  const reporter = createReporter(json, io.stdout, io.stderr);
+  reporter.mode("emulator", "https://acs-emulator.localhost/", "Mode: emulator");
+  reporter.stepStart(step, 1, 6);
+  reporter.output(step, "Issued an access token");
+  reporter.stepEnd(step, { ok: false, ms: 12, diagnosis });
+  reporter.note("Clean-up: deleting 1 identity this run made…");
+  reporter.summary(summaryOf({ ok: false, outcome: "failed", ran: 2, passed: 1 }));
+  return io;
+}
+
+describe("--json", () => {
+  it("writes only events on stdout, one JSON object a line, and the text for a person on stderr", () => {
+    const { out, err } = playRun(true);
+    const events = out
+      .join("")
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(events).toEqual([
+      { event: "mode", mode: "emulator", endpoint: "https://acs-emulator.localhost/" },
+      { event: "step-start", step: step.id, title: step.title },
+      { event: "output", step: step.id, text: "Issued an access token" },
+      {
+        event: "step-end",
+        step: step.id,
+        ok: false,
+        ms: 12,
+        error: { code: "throttled", summary: "Too many requests." },
+      },
+      { event: "summary", ok: false, mode: "emulator", steps: 2, passed: 1, leftoverIdentities: 0 },
+    ]);
+    expect(err.join("")).toContain("Clean-up: deleting 1 identity");
+    expect(err.join("")).toContain("Fix: Wait a little.");
+  });
+
+  it("an interrupted step says which signal stopped it", () => {
+    const io = collect();
+    createReporter(true, io.stdout, io.stderr).stepEnd(step, {
+      ok: false,
+      ms: 5,
+      diagnosis,
+      interrupted: "SIGTERM",
+    });
+    expect(JSON.parse(io.out.join(""))).toMatchObject({ ok: false, interrupted: "SIGTERM" });
+    expect(io.err.join("")).toContain("✖ stopped by SIGTERM (5 ms)");
+  });
+});
+
+describe("for a person", () => {
+  it("numbers the steps, shows what they printed, the diagnosis with its fix, and one summary line", () => {
+    const { out, err } = playRun(false);
+    const text = out.join("");
+    expect(err).toEqual([]);
+    expect(text).toContain(`\n[2/6] ${step.title}  (${step.id})\n`);
+    expect(text).toContain("Issued an access token\n");
+    expect(text).toContain("✖ failed (12 ms)\nToo many requests.\n  HTTP 429\nFix: Wait a little.\n");
+    expect(text).toContain(
+      "\nFailed: 1 of 6 steps ok in 0.4 s (emulator mode). Identities left behind: 0.\n",
+    );
+    expect(text).not.toContain("{");
+  });
+
+  it.each([
+    [summaryOf(), "Done: 6 of 6 steps ok in 0.4 s (emulator mode). Identities left behind: 0."],
+    [
+      summaryOf({ ok: false, outcome: "interrupted", mode: "live", passed: 2, selected: 6 }),
+      "Interrupted: 2 of 6 steps ok in 0.4 s (live mode). Identities left behind: 0.",
+    ],
+    [
+      summaryOf({ ok: false, outcome: "cleanup-failed", leftoverIdentities: 1 }),
+      "Clean-up failed: 6 of 6 steps ok in 0.4 s (emulator mode). Identities left behind: 1.",
+    ],
+    [
+      summaryOf({ selected: 1, passed: 1, leftoverIdentities: 1, keptOnPurpose: true }),
+      "Done: 1 of 1 step ok in 0.4 s (emulator mode). Identities left behind: 1 (kept on purpose).",
+    ],
+  ])("summary %#", (summary, line) => {
+    const io = collect();
+    createReporter(false, io.stdout, io.stderr).summary(summary);
+    expect(io.out.join("").trim()).toBe(line);
+  });
+});
