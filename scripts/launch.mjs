@@ -41,11 +41,11 @@ function sourceKey(entry) {
       hash.update(`${file}:${size}:${mtimeMs}\n`);
     } catch {}
   }
-  for (const dir of SOURCE_DIRS) {
-    for (const file of sources(join(ROOT, dir)).sort()) {
-      const { size, mtimeMs } = statSync(file);
-      hash.update(`${relative(ROOT, file)}:${size}:${mtimeMs}\n`);
-    }
+  // The entry itself, wherever it lives (a test fixture too), and every source file.
+  const files = [join(ROOT, entry), ...SOURCE_DIRS.flatMap((dir) => sources(join(ROOT, dir)).sort())];
+  for (const file of files) {
+    const { size, mtimeMs } = statSync(file);
+    hash.update(`${relative(ROOT, file)}:${size}:${mtimeMs}\n`);
   }
   return hash.digest("hex").slice(0, 16);
 }

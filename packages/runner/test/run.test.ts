@@ -2,12 +2,31 @@
  * A run of the quickstart on the built-in emulator, in-process: which steps run, what the options do, and
  * that a failed step still ends in clean-up. (A whole run as a child process: e2e/quickstart.e2e.test.ts.)
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Event, emulatorIdentities, runInProcess, seededDir, summary } from "./helpers/in-process.js";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 const stepEnds = (run: { events: Event[] }) => run.events.filter((e) => e.event === "step-end");
 
 describe("npm run quickstart on the built-in emulator", () => {
+  it("passes --scopes and --expires-in to the service (and a proxy in the environment does not get in the way)", async () => {
+    // An unreachable proxy, where the SDK reads it: the in-process emulator must be reached without it.
+    vi.stubEnv("HTTPS_PROXY", "http://127.0.0.1:9");
+    const run = await runInProcess([
+      "--step",
+      "create-identity-and-token",
+      "--scopes",
+      "chat,voip.join",
+      "--expires-in",
+      "90",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("with 'chat, voip.join' scope that expires at");
+    expect(run.stdout).toContain("(in 1 h 29 min)");
+  });
   it("selects steps with --step, --from and --to", async () => {
     const env = { ACS_QUICKSTART_STATE_DIR: await seededDir() };
     const range = await runInProcess(

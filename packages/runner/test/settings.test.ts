@@ -99,6 +99,15 @@ describe("bad configuration: exit 2, a message naming what to fix, no stack trac
   });
 });
 
+describe("--live", () => {
+  it("--live without a configured resource: exit 2, says what to set", async () => {
+    const run = await runInProcess(["--live"], { unseeded: true });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("--live needs a Communication Services resource");
+    expect(run.stdout).not.toMatch(NO_STACK);
+  });
+});
+
 describe(".env", () => {
   it("--emulator still reads the runner's own settings from .env (and ignores the resource it names)", async () => {
     const dir = freshDir();

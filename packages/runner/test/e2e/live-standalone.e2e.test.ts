@@ -1,21 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
 import { startStandaloneEmulator } from "@acs-quickstart/emulator/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStateDir, spawnQuickstart } from "../helpers/spawn.js";
 
 // The standalone emulator over HTTPS, configured exactly as a real resource would be: live mode.
 let server: Awaited<ReturnType<typeof startStandaloneEmulator>>;
-let admin: ReturnType<typeof createEmulatorAdminClient>;
 
 beforeAll(async () => {
   server = await startStandaloneEmulator({ port: 0, stateDir: freshStateDir() });
-  admin = createEmulatorAdminClient({
-    endpoint: server.url,
-    accessKey: server.emulator.accessKey,
-    ca: server.caPem,
-  });
 });
 afterAll(() => server?.close());
 
@@ -28,52 +21,7 @@ function liveEnv(): Record<string, string> {
   };
 }
 
-async function liveIdentities(): Promise<string[]> {
-  const { identities } = await admin.state();
-  return identities.filter((identity) => !identity.deleted).map((identity) => identity.id);
-}
-
-describe("live mode against the standalone emulator", () => {
-  it("runs all six steps and leaves no identity behind", async () => {
-    const run = await spawnQuickstart(["--json"], { env: liveEnv() });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.events.find((e) => e.event === "summary")).toMatchObject({
-      ok: true,
-      mode: "live",
-      steps: 6,
-      leftoverIdentities: 0,
-    });
-    expect(run.stderr).toContain("Mode: live");
-    expect(run.stderr).toContain("revocation can take up to 15 minutes");
-    expect(run.stderr).not.toContain("Emulator-only check");
-    expect(await liveIdentities()).toEqual([]);
-  });
-
-  it("when a late step fails it exits 1 after its diagnosis and still deletes every identity", async () => {
-    // Enough failures for the SDK's first attempt and its three retries of step 6.
-    await admin.addFault({ operation: "deleteIdentity", status: 500, times: 4 });
-    const run = await spawnQuickstart(["--json"], { env: liveEnv() });
-    expect(run.code).toBe(1);
-    const ends = run.events.filter((e) => e.event === "step-end");
-    expect(ends.at(-1)).toMatchObject({ step: "delete-identity", ok: false });
-    expect(ends.slice(0, 5).every((e) => e.ok === true)).toBe(true);
-    expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: false, leftoverIdentities: 0 });
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(await liveIdentities()).toEqual([]);
-  });
-
-  it("a real connection reset and a response slower than the timeout are retried by the SDK: the run succeeds", async () => {
-    // Over TCP a reset is ECONNRESET, which the SDK retries (in-process, msw reports it without a code).
-    await admin.addFault({ operation: "createIdentity", reset: true, times: 2 });
-    await admin.addFault({ operation: "issueAccessToken", delayMs: 3_000, times: 1 });
-    const run = await spawnQuickstart(["--json"], {
-      env: { ...liveEnv(), ACS_QUICKSTART_REQUEST_TIMEOUT_MS: "300" },
-    });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, leftoverIdentities: 0 });
-    expect(await liveIdentities()).toEqual([]);
-  });
-
+describe("live mode against the standalone emulator, from a learner's own project folder", () => {
   it("works with the lines --env-file writes put in a project's .env, certificate included", async () => {
     // A folder with its own package.json and .env, as a learner's clone would be: nothing in the shell.
     const project = freshStateDir();
