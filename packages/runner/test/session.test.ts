@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import { STEPS } from "../src/index.js";
 import { wasShared } from "../src/session.js";
 import {
-  type Event,
   emulatorIdentities,
   freshDir,
   NO_STACK,

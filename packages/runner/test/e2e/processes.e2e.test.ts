@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { IdentityStore } from "@acs-quickstart/core";
 import { describe, expect, it } from "vitest";
 import { readStateFile } from "../../../emulator/src/state-file.js";
-import { emulatorIdentities, JWT, NO_STACK, storedIdentities } from "../helpers/in-process.js";
+import { emulatorIdentities, storedIdentities } from "../helpers/in-process.js";
 import { freshStateDir, ROOT, spawnQuickstart } from "../helpers/spawn.js";
 
 const summary = (run: { events: Array<{ event: string }> }) => run.events.find((e) => e.event === "summary");
