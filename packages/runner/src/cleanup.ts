@@ -12,9 +12,13 @@ import {
   type StoredIdentity,
 } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
-import { fromRoot } from "./modes.js";
+import type { RunOptions } from "./cli.js";
+import { fromRoot, type Mode } from "./modes.js";
 import { plural, type Reporter } from "./reporters/index.js";
-import { wasShared } from "./session.js";
+import { type Session, wasShared } from "./session.js";
+import type { RunSignals } from "./signals.js";
+import type { TutorialStep } from "./step.js";
+import { STEPS } from "./steps.js";
 
 /**
  * The identities an earlier run left for clean-up in `endpoint`: those it could not delete, and — when this
@@ -88,4 +92,69 @@ export async function cleanUp(options: {
     );
   }
   return failed.length;
+}
+
+export interface IdentitiesLeft {
+  /** Identities this run leaves in the resource (kept on purpose, or not deletable). */
+  leftover: number;
+  /** Of those, the ones clean-up could not delete. */
+  notDeleted: number;
+  /** Whether they were kept on purpose (--keep, --keep-for-next-step). */
+  keptOnPurpose: boolean;
+}
+
+/**
+ * The end of every run, whatever happened: delete what the run made (and what an earlier run left), except
+ * what --keep or --keep-for-next-step keeps; further signals meanwhile are answered, not obeyed.
+ */
+export async function finishIdentities(run: {
+  options: RunOptions;
+  session: Session;
+  store: IdentityStore;
+  mode: Mode;
+  reporter: Reporter;
+  signals: RunSignals;
+  clientOptions: CreateIdentityClientOptions;
+  requestTimeoutMs: number;
+}): Promise<IdentitiesLeft> {
+  const { options, session, store, reporter } = run;
+  const keptForNextStep = options.keepForNextStep ? session.sharedMadeHere() : undefined;
+  if (keptForNextStep) session.created.delete(keptForNextStep.communicationUserId);
+  let leftover = session.created.size;
+  let notDeleted = 0;
+  if (!options.keep) {
+    const earlier = await leftByEarlierRuns(store, session.endpoint, session.created, keptForNextStep);
+    notDeleted = await run.signals.shielded(
+      (signal) =>
+        reporter.note(
+          `\n${signal}: still deleting the identities this run made (each request gives up after ` +
+            `${run.requestTimeoutMs / 1000} s); please wait. Any it cannot delete stay in ${fromRoot(store.file)}.`,
+        ),
+      () =>
+        cleanUp({
+          reporter,
+          store,
+          config: run.mode.config,
+          clientOptions: run.clientOptions,
+          created: session.created,
+          earlier,
+        }),
+    );
+    leftover = notDeleted;
+  } else if (session.created.size > 0) {
+    reporter.note(
+      `\n--keep: kept ${plural(session.created.size, "identity")} in ${fromRoot(store.file)} for the next steps.`,
+    );
+  }
+  if (keptForNextStep) {
+    leftover += 1;
+    const deleter = (STEPS as readonly TutorialStep[]).findIndex((s) =>
+      s.operations.includes("deleteIdentity"),
+    );
+    reporter.note(
+      `\nKept ${keptForNextStep.communicationUserId} in ${fromRoot(store.file)}: the next step uses it ` +
+        `(step ${deleter + 1}, ${STEPS[deleter]?.id}, deletes it).`,
+    );
+  }
+  return { leftover, notDeleted, keptOnPurpose: options.keep || keptForNextStep !== undefined };
 }

@@ -1,0 +1,107 @@
+/**
+ * The steps themselves: each runs with its checks, what it prints goes to the reporter, and the first
+ * failure (or a signal) ends the series.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { diagnose, type IdentityStore, repoRoot } from "@acs-quickstart/core";
+import type { CommunicationIdentityClient } from "@azure/communication-identity";
+import type { RunOptions } from "./cli.js";
+import { capturingConsole } from "./console.js";
+import { fromRoot, type Mode } from "./modes.js";
+import { waitForEnter } from "./pause.js";
+import { regions } from "./regions.js";
+import type { Reporter, StepResult } from "./reporters/index.js";
+import type { Session } from "./session.js";
+import type { RunSignals } from "./signals.js";
+import type { StepContext, TutorialStep } from "./step.js";
+
+export interface StepsOutcome {
+  /** Steps that ran (ok or not), and those that were ok. */
+  ran: number;
+  passed: number;
+  /** Whether a step failed (not: was stopped by a signal). */
+  failed: boolean;
+}
+
+export interface StepsRun {
+  steps: readonly TutorialStep[];
+  options: RunOptions;
+  client: CommunicationIdentityClient;
+  session: Session;
+  mode: Mode;
+  store: IdentityStore;
+  reporter: Reporter;
+  signals: RunSignals;
+}
+
+/** Runs the steps in order until one fails or a signal stops the run. */
+export async function runSteps(run: StepsRun): Promise<StepsOutcome> {
+  const { steps, options, reporter, signals } = run;
+  const outcome: StepsOutcome = { ran: 0, passed: 0, failed: false };
+  for (const [index, step] of steps.entries()) {
+    if (signals.interrupted()) break;
+    reporter.stepStart(step, index, steps.length);
+    if (options.pause) {
+      const source = join(repoRoot(), step.source);
+      reporter.stepCode(step, regions(source, readFileSync(source, "utf8")));
+      await waitForEnter(reporter.note, () => signals.raise("SIGINT"));
+      if (signals.interrupted()) break;
+    }
+    const result = await executeStep(step, run);
+    outcome.ran += 1;
+    if (result.ok) outcome.passed += 1;
+    else if (!result.interrupted) outcome.failed = true;
+    reporter.stepEnd(step, result);
+    if (!result.ok) {
+      await forgetGoneIdentity(result, run);
+      break;
+    }
+  }
+  return outcome;
+}
+
+async function executeStep(step: TutorialStep, run: StepsRun): Promise<StepResult> {
+  const { client, options, session, mode, reporter, signals } = run;
+  const context: StepContext = {
+    client,
+    scopes: options.scopes,
+    expiresInMinutes: options.expiresInMinutes,
+    session: session.forStep(step, () => context),
+    ...(mode.validateToken ? { validateToken: mode.validateToken } : {}),
+  };
+  const started = performance.now();
+  try {
+    await capturingConsole(
+      (text) => reporter.output(step, text),
+      async () => {
+        for (const check of step.checks ?? []) await check.before?.(context);
+        await step.run(context);
+        for (const check of step.checks ?? []) await check.after?.(context);
+      },
+    );
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    const interrupted = signals.interrupted();
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      diagnosis: diagnose(error),
+      ...(interrupted ? { interrupted } : {}),
+    };
+  }
+}
+
+/**
+ * A stored identity the resource does not have (deleted, or the emulator's state was reset) is forgotten, so
+ * the next run makes a new one instead of failing the same way.
+ */
+async function forgetGoneIdentity(result: StepResult, { session, store, reporter }: StepsRun): Promise<void> {
+  const gone = ["identity-not-found", "identity-not-owned"].includes(result.diagnosis?.code ?? "");
+  if (result.interrupted || !gone || !session.shared || !session.sharedFromStore) return;
+  await store.remove(session.shared.communicationUserId).catch(() => false);
+  reporter.note(
+    `Removed ${session.shared.communicationUserId} from ${fromRoot(store.file)}: this resource does not have it. ` +
+      "Run the step again: it will make a new identity.",
+  );
+}
