@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createEmulator } from "@acs-quickstart/emulator";
 import { expect } from "vitest";
 import { findStep, type IdentityOperation, runQuickstart } from "../../src/index.js";
+import { lineSplitter } from "./lines.js";
 
 export type Event = Record<string, unknown> & { event: string };
 
@@ -82,7 +83,13 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
   let stdout = "";
   let stderr = "";
   const events: Event[] = [];
-  let pending = "";
+  const stdoutLines = lineSplitter((l) => {
+    if (l.startsWith("{")) {
+      const event = JSON.parse(l) as Event;
+      events.push(event);
+      options.onEvent?.(event, signal);
+    } else if (l) options.onLine?.(l, signal);
+  });
   const line = (text: string) => {
     for (const l of text.split("\n")) if (l) options.onLine?.(l, signal);
   };
@@ -94,18 +101,7 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
       stdout: {
         write(text: string) {
           stdout += text;
-          pending += text;
-          let newline = pending.indexOf("\n");
-          while (newline >= 0) {
-            const l = pending.slice(0, newline);
-            pending = pending.slice(newline + 1);
-            if (l.startsWith("{")) {
-              const event = JSON.parse(l) as Event;
-              events.push(event);
-              options.onEvent?.(event, signal);
-            } else if (l) options.onLine?.(l, signal);
-            newline = pending.indexOf("\n");
-          }
+          stdoutLines(text);
           return true;
         },
       },

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "@acs-quickstart/core";
+import { lineSplitter } from "./lines.js";
 
 export const ROOT = repoRoot(import.meta.dirname);
 const LAUNCH = join(ROOT, "scripts/launch.mjs");
@@ -59,22 +60,16 @@ export function spawnQuickstart(args: string[], options: RunOptions = {}): Promi
   });
   let stdout = "";
   let stderr = "";
-  let pending = "";
   const events: QuickstartRun["events"] = [];
+  const stdoutLines = lineSplitter((line) => {
+    if (!line.startsWith("{")) return;
+    const event = JSON.parse(line);
+    events.push(event);
+    options.onEvent?.(event, child);
+  });
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
-    pending += chunk;
-    let newline = pending.indexOf("\n");
-    while (newline >= 0) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line.startsWith("{")) {
-        const event = JSON.parse(line);
-        events.push(event);
-        options.onEvent?.(event, child);
-      }
-      newline = pending.indexOf("\n");
-    }
+    stdoutLines(chunk);
   });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
