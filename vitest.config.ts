@@ -25,6 +25,10 @@ export default defineConfig({
       { extends: true, test: { name: "samples", include: ["samples/*/test/**/*.test.ts"] } },
       {
         extends: true,
+        test: { name: "docs-tool", include: ["packages/docs-tool/test/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
         test: { name: "quickstart", include: ["scripts/test/**/*.test.ts"], testTimeout: 60_000 },
       },
     ],

@@ -2,7 +2,7 @@
  * npm run docs:check  — are the tutorial pages true to the samples and to a real run? Changes nothing.
  * npm run docs:update — rewrite the pages' code blocks from the samples and output blocks from a fresh run.
  *
- * Usage: tsx scripts/docs/docs.ts check|update [--root DIR] [--outputs FILE]
+ * Usage: tsx packages/docs-tool/src/cli.ts check|update [--root DIR] [--outputs FILE]
  * Exit codes: 0 all good, 1 a page needs attention, 2 usage error.
  */
 import { readFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { type CapturedOutputs, captureOutputs } from "./capture.js";
 import { checkDocs, type DocsOptions, formatProblems, updateDocs } from "./check.js";
 
-export const USAGE = `Usage: tsx scripts/docs/docs.ts <check|update> [options]
+export const USAGE = `Usage: tsx packages/docs-tool/src/cli.ts <check|update> [options]
 
   check              check docs/<language>/*.md against the samples and a fresh quickstart run; changes nothing
   update             rewrite snippet blocks from the samples and output blocks from a fresh run
@@ -24,7 +24,7 @@ Options
 
 Exit codes: 0 all good, 1 a page needs attention, 2 usage error.`;
 
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface Io {
   out(text: string): void;
@@ -95,7 +95,7 @@ function readOutputsFile(file: string): CapturedOutputs {
 }
 
 async function defaultSteps(): Promise<readonly string[]> {
-  const { STEP_IDS } = await import("@acs-quickstart/core");
+  const { STEP_IDS } = await import("@acs-quickstart/runner");
   return STEP_IDS;
 }
 

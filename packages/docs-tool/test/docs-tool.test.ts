@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type CapturedOutputs, captureOutputs } from "../docs/capture.js";
-import { checkDocs } from "../docs/check.js";
-import { unifiedDiff } from "../docs/diff.js";
-import { main, REPO_ROOT } from "../docs/docs.js";
-import { normalise } from "../docs/normalise.js";
-import { parsePage, slugify } from "../docs/pages.js";
+import { type CapturedOutputs, captureOutputs } from "../src/capture.js";
+import { checkDocs } from "../src/check.js";
+import { main, REPO_ROOT } from "../src/cli.js";
+import { unifiedDiff } from "../src/diff.js";
+import { normalise } from "../src/normalise.js";
+import { parsePage, slugify } from "../src/pages.js";
 
 // ---------------------------------------------------------------------------------------------
 // A small repository: two steps, their samples, their pages, an index, a README.
@@ -346,7 +346,7 @@ describe("docs:check on a fixture repository", () => {
     expect(await main(["verify"], { io, steps: STEPS, outputs: OUTPUTS })).toBe(2);
     expect(await main(["check", "--root"], { io, steps: STEPS, outputs: OUTPUTS })).toBe(2);
     expect(errors.join("\n")).toContain("Unknown command 'verify'");
-    expect(errors.join("\n")).toContain("Usage: tsx scripts/docs/docs.ts");
+    expect(errors.join("\n")).toContain("Usage: tsx packages/docs-tool/src/cli.ts");
   });
 });
 
@@ -418,7 +418,7 @@ describe("pages and diffs", () => {
 describe("the real repository", () => {
   it("one real run of the quickstart agrees with the pages' output blocks", async () => {
     const captured = await captureOutputs(REPO_ROOT);
-    const { STEP_IDS } = await import("@acs-quickstart/core");
+    const { STEP_IDS } = await import("@acs-quickstart/runner");
     for (const step of STEP_IDS) expect(captured.steps[step]?.length, step).toBeGreaterThan(0);
     expect(captured.quickstart[0]).toContain("Mode: emulator");
     expect(captured.quickstart.join("\n")).toContain("(state in .quickstart/)");
