@@ -6,6 +6,7 @@ import {
   ANOTHER_RUN,
   edit,
   englishPages,
+  expectProblems,
   fixture,
   fixtureRoot,
   OUTPUTS,
@@ -212,12 +213,9 @@ describe("the page set comes from the step registry", () => {
       { ...STEPS[0], page: "02-create-identity.md" },
       { ...STEPS[1], page: "01-issue-access-token.md" },
     ];
-    const result = await run("check", OUTPUTS, swapped);
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check", OUTPUTS, swapped),
       "docs/en/: the step pages are not numbered in the tutorial's order (02-create-identity.md, 01-issue-access-token.md).",
-    );
-    expect(result.err).toContain(
       "docs/en/: step 'create-identity' has no page: expected a file named like 02-create-identity.md",
     );
   });
@@ -225,12 +223,9 @@ describe("the page set comes from the step registry", () => {
   it("a numbered page that no step has is reported (e.g. left behind by a renamed step)", async () => {
     fixture();
     const renamed = [STEPS[0], { ...STEPS[1], page: "02-issue-token.md" }];
-    const result = await run("check", OUTPUTS, renamed);
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check", OUTPUTS, renamed),
       "step 'issue-access-token' has no page: expected a file named like 02-issue-token.md",
-    );
-    expect(result.err).toContain(
       "docs/en/02-issue-access-token.md: a numbered page (NN-….md) is a step's page, but no step in the registry has this page.",
     );
   });
@@ -241,12 +236,11 @@ describe("the page set comes from the step registry", () => {
       { ...STEPS[0], sample: "samples/identities", source: "samples/identities/src/create.ts" },
       STEPS[1],
     ];
-    const result = await run("check", OUTPUTS, moved);
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check", OUTPUTS, moved),
       "docs/en/01-create-identity.md: the page of step 'create-identity' shows no code from samples/identities/.",
+      "add <!-- snippet: samples/identities/src/create.ts#create-identity -->",
     );
-    expect(result.err).toContain("add <!-- snippet: samples/identities/src/create.ts#create-identity -->");
   });
 });
 
@@ -259,8 +253,8 @@ describe("pages in other shapes", () => {
       "Check the key.\n\n<!-- output: quickstart -->\n```text\nunfinished\n",
     );
     const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      result,
       "docs/en/troubleshooting.md:8: the code block after the output marker is never closed.",
     );
     expect(result.err).not.toContain("differs from what a fresh run");

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { expect } from "vitest";
 import type { CapturedOutputs } from "../src/capture.js";
 import type { DocsOptions } from "../src/check.js";
 import { main } from "../src/cli.js";
@@ -224,4 +225,10 @@ export async function run(
     io: { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) },
   });
   return { code, out, err };
+}
+
+/** Asserts that a run failed (exit code 1) and reported each of these texts. */
+export function expectProblems(result: { code: number; err: string }, ...texts: readonly string[]): void {
+  expect(result.code).toBe(1);
+  for (const text of texts) expect(result.err).toContain(text);
 }

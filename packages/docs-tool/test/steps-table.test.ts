@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   edit,
   englishPages,
+  expectProblems,
   fixture,
   read,
   readme,
@@ -31,29 +32,28 @@ describe("README.md's steps table agrees with the step registry", () => {
   it("fails when a step has no row", async () => {
     fixture();
     edit("README.md", ROW_2, "");
-    const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain("README.md:7: the steps table has no row for step 2 'issue-access-token'.");
-    expect(result.err).toContain(FIX);
+    expectProblems(
+      await run("check"),
+      "README.md:7: the steps table has no row for step 2 'issue-access-token'.",
+      FIX,
+    );
   });
 
   it("fails when the rows are not in the registry's order", async () => {
     fixture();
     edit("README.md", `${ROW_1}${ROW_2}`, `${ROW_2}${ROW_1}`);
-    const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check"),
       "README.md:9: the steps table is not in the registry's order: this row is step 'issue-access-token', where step 'create-identity' belongs (create-identity, issue-access-token).",
+      "README.md:10: the steps table is not in the registry's order",
     );
-    expect(result.err).toContain("README.md:10: the steps table is not in the registry's order");
   });
 
   it("fails when a row links to another step's page, naming the row, the link it needs and the one it has", async () => {
     fixture();
     edit("README.md", "[page](docs/en/02-issue-access-token.md)", "[page](docs/en/01-create-identity.md)   ");
-    const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check"),
       "README.md:10: the steps table's row of step 2 'issue-access-token' differs from the registry: it does not link to its page docs/en/02-issue-access-token.md (it links to docs/en/01-create-identity.md).",
     );
   });
@@ -65,9 +65,8 @@ describe("README.md's steps table agrees with the step registry", () => {
       "| 2   | Issue an access token | [samples/issue-access-token](samples/issue-access-token) |",
       "| 3   | Issue a token         | [samples/issue-access-token](samples/issue-token)        |",
     );
-    const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check"),
       "README.md:10: the steps table's row of step 2 'issue-access-token' differs from the registry: it is numbered '3', the registry makes it step 2; its title is 'Issue a token', the registry's is 'Issue an access token'; it does not link to its sample folder samples/issue-access-token (it links to samples/issue-token).",
     );
   });
@@ -79,15 +78,10 @@ describe("README.md's steps table agrees with the step registry", () => {
       ROW_2,
       `${ROW_2}| 3   | Refresh an access token | [samples/refresh-access-token](samples/refresh-access-token) | [page](docs/en/03-refresh-access-token.md) |\n${ROW_1}`,
     );
-    const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check"),
       "README.md:11: the steps table's row '3 | Refresh an access token' is not a step of the registry.",
-    );
-    expect(result.err).toContain(
       "fix: remove the row, or add its step to the registry (packages/runner/src/steps.ts)",
-    );
-    expect(result.err).toContain(
       "README.md:12: the steps table's row '1 | Create an identity' repeats step 'create-identity' (already on line 9).",
     );
   });
@@ -95,10 +89,9 @@ describe("README.md's steps table agrees with the step registry", () => {
   it("fails when README.md has no table of the steps (another table does not count)", async () => {
     fixture();
     write("README.md", readme("| Mode | What |\n| --- | --- |\n| emulator | [offline](docs/en/index.md) |"));
-    const result = await run("check");
-    expect(result.code).toBe(1);
-    expect(result.err).toContain("README.md: there is no table of the steps");
-    expect(result.err).toContain(
+    expectProblems(
+      await run("check"),
+      "README.md: there is no table of the steps",
       "| 1 | Create an identity | [samples/create-identity](samples/create-identity) | [page](docs/en/01-create-identity.md) |",
     );
   });
