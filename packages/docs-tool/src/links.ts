@@ -32,7 +32,8 @@ export function checkLinks(
 ): LinkResult {
   const problems: Problem[] = [];
   const pendingLanguages = new Set<string>();
-  const anchorsOf = new Map<string, Set<string>>();
+  // Anchors by file: the pages checked here are parsed already; others (rarely) when a link points to them.
+  const anchorsOf = new Map(sources.map((source) => [join(root, source.path), source.parsed.anchors]));
   const anchors = (absolute: string): Set<string> => {
     let found = anchorsOf.get(absolute);
     if (!found) {
