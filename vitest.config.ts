@@ -6,6 +6,6 @@ export default defineConfig({
   test: {
     // Most tests wait on child processes, sockets and timers rather than compute: two workers on 2 cores.
     maxWorkers: 2,
-    projects: ["packages/*/vitest*.config.ts", "samples/*/vitest.config.ts", "scripts/vitest.config.ts"],
+    projects: ["packages/*/vitest*.config.ts", "samples/*/vitest.config.ts"],
   },
 });

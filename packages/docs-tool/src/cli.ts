@@ -1,20 +1,28 @@
 /**
- * npm run docs:check  — are the tutorial pages true to the samples and to a real run? Changes nothing.
- * npm run docs:update — rewrite the pages' code blocks from the samples and output blocks from a fresh run.
+ * npm run docs:check  — are the tutorial pages and README.md's steps table true to the step registry, the
+ *                       samples and a real run? Changes nothing.
+ * npm run docs:update — rewrite the pages' code blocks from the samples, their output blocks from a fresh
+ *                       run and README.md's steps table from the registry.
  *
- * Usage: tsx scripts/docs/docs.ts check|update [--root DIR] [--outputs FILE]
+ * Usage: tsx packages/docs-tool/src/cli.ts check|update [--root DIR] [--outputs FILE]
  * Exit codes: 0 all good, 1 a page needs attention, 2 usage error.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { STEPS } from "@acs-quickstart/runner";
 import { type CapturedOutputs, captureOutputs } from "./capture.js";
-import { checkDocs, type DocsOptions, formatProblems, updateDocs } from "./check.js";
+import { checkDocs, type DocsOptions, updateDocs } from "./check.js";
+import { formatProblems } from "./problems.js";
 
-export const USAGE = `Usage: tsx scripts/docs/docs.ts <check|update> [options]
+export const USAGE = `Usage: npm run docs:check|docs:update -- [options]
+       tsx packages/docs-tool/src/cli.ts <check|update> [options]
 
-  check              check docs/<language>/*.md against the samples and a fresh quickstart run; changes nothing
-  update             rewrite snippet blocks from the samples and output blocks from a fresh run
+  check              check docs/<language>/*.md and README.md's steps table against the step registry, the
+                     samples and a fresh quickstart run; changes nothing
+  update             rewrite snippet blocks from the samples, output blocks from a fresh run and the rows of
+                     README.md's steps table from the step registry
 
 Options
   --root DIR         the repository to work on (default: this repository)
@@ -22,9 +30,11 @@ Options
                      instead of running the quickstart
   --help             show this help
 
+Relative paths are relative to the folder npm was run in: the repository root for npm run docs:check.
+
 Exit codes: 0 all good, 1 a page needs attention, 2 usage error.`;
 
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface Io {
   out(text: string): void;
@@ -36,43 +46,62 @@ const stdio: Io = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
-/** Overrides for tests: the step ids and captured outputs of a fixture tree. */
+/** Overrides for tests: the steps and captured outputs of a fixture tree. */
 export interface MainOverrides {
-  steps?: readonly string[];
+  steps?: DocsOptions["steps"];
   outputs?: DocsOptions["outputs"];
   io?: Io;
 }
 
 class UsageError extends Error {}
 
+/** parseArgs' complaints, in this tool's words. */
+function usageError(error: Error & { code?: string }): UsageError {
+  const option = /'(-[^\s']*)/.exec(error.message)?.[1] ?? "";
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`Unknown option '${option}'.`);
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return new UsageError(`${option.replace(/ .*/, "")} needs a value.`);
+  }
+  return new UsageError(error.message);
+}
+
 function parse(argv: readonly string[]): {
   command: "check" | "update" | "help";
   root: string;
   outputs?: string;
 } {
-  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
-  let command: "check" | "update" | "help" | undefined;
-  let root = REPO_ROOT;
-  let outputs: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${arg} needs a value.`);
-      return next;
-    };
-    if (arg === "--help" || arg === "-h") command = "help";
-    else if (arg === "--root") root = resolve(value());
-    else if (arg === "--outputs") outputs = resolve(value());
-    else if (arg === "check" || arg === "update") {
-      if (command && command !== "help")
-        throw new UsageError(`Choose one command: check or update (got both).`);
-      command ??= arg;
-    } else
-      throw new UsageError(arg.startsWith("-") ? `Unknown option '${arg}'.` : `Unknown command '${arg}'.`);
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    throw usageError(error as Error);
   }
+  const { values, positionals } = parsed;
+  // npm runs a script in its package's folder and says in INIT_CWD where it was run. (The root scripts run
+  // this one through a second npm, whose INIT_CWD is the repository root.)
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const root = values.root === undefined ? REPO_ROOT : resolve(cwd, values.root);
+  const outputs = values.outputs === undefined ? {} : { outputs: resolve(cwd, values.outputs) };
+  if (values.help) return { command: "help", root, ...outputs };
+  const unknown = positionals.find((arg) => arg !== "check" && arg !== "update");
+  if (unknown !== undefined) throw new UsageError(`Unknown command '${unknown}'.`);
+  if (new Set(positionals).size > 1) throw new UsageError("Choose one command: check or update (got both).");
+  const command = positionals[0] as "check" | "update" | undefined;
   if (!command) throw new UsageError("Missing command: check or update.");
-  return { command, root, ...(outputs ? { outputs } : {}) };
+  return { command, root, ...outputs };
+}
+
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : [...argv],
+    options: {
+      root: { type: "string" },
+      outputs: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
 }
 
 function readOutputsFile(file: string): CapturedOutputs {
@@ -94,11 +123,6 @@ function readOutputsFile(file: string): CapturedOutputs {
   return value as CapturedOutputs;
 }
 
-async function defaultSteps(): Promise<readonly string[]> {
-  const { STEP_IDS } = await import("@acs-quickstart/runner");
-  return STEP_IDS;
-}
-
 /** Runs a docs command; resolves to the exit code. */
 export async function main(argv: readonly string[], overrides: MainOverrides = {}): Promise<number> {
   const io = overrides.io ?? stdio;
@@ -118,11 +142,7 @@ export async function main(argv: readonly string[], overrides: MainOverrides = {
     io.err(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const options: DocsOptions = {
-    root: parsed.root,
-    steps: overrides.steps ?? (await defaultSteps()),
-    outputs,
-  };
+  const options: DocsOptions = { root: parsed.root, steps: overrides.steps ?? STEPS, outputs };
   const result = parsed.command === "update" ? await updateDocs(options) : await checkDocs(options);
   if ("changed" in result) {
     for (const page of result.changed as string[]) io.out(`updated ${page}`);
@@ -138,7 +158,9 @@ export async function main(argv: readonly string[], overrides: MainOverrides = {
     );
     return 1;
   }
-  io.out(`docs:${parsed.command}: ${result.pages.length} pages ok (snippets, outputs, pages, links).`);
+  io.out(
+    `docs:${parsed.command}: ${result.pages.length} pages ok (snippets, outputs, pages, links) and README.md's steps table.`,
+  );
   return 0;
 }
 
