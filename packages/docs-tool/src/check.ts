@@ -88,7 +88,7 @@ function readReadme(root: string): { text: string; parsed: ParsedPage } | undefi
   return { text, parsed: parsePage(text) };
 }
 
-/** The number a page's name starts with (`01-create-identity.md` → 1). */
+/** The number a page's name starts with (`01-<step id>.md` → 1). */
 const pageNumber = (name: string) => Number(/^(\d+)-/.exec(name)?.[1] ?? Number.NaN);
 
 function markerLabel(marker: Marker): string {
@@ -121,7 +121,7 @@ function expectedSnippet(
       line: marker.line,
       marker: marker.text,
       message: `the snippet's file must be under samples/ (got '${marker.file}').`,
-      fix: "write the path from the repository root, e.g. samples/create-identity/src/create-identity.ts",
+      fix: "write the path from the repository root: samples/<sample folder>/src/<file>.ts",
     };
   }
   if (!existsSync(file)) {

@@ -5,12 +5,12 @@
  *
  * Markers are HTML comments on a line of their own, each followed on the next line by a fenced block:
  *
- *     <!-- snippet: samples/create-identity/src/create-identity.ts#create-identity -->
+ *     <!-- snippet: samples/<sample>/src/<file>.ts#<region> -->
  *     ```ts
  *     …the lines of that region…
  *     ```
  *
- *     <!-- output: create-identity -->
+ *     <!-- output: <step id> -->
  *     ```text
  *     …what that step printed in a real run…
  *     ```

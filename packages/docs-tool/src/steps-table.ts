@@ -7,7 +7,7 @@
  *
  *     | #   | Step               | Sample                                             | English                               |
  *     | --- | ------------------ | -------------------------------------------------- | ------------------------------------- |
- *     | 1   | Create an identity | [samples/create-identity](samples/create-identity) | [page](docs/en/01-create-identity.md) |
+ *     | 1   | <title> | [samples/<sample>](samples/<sample>) | [page](docs/en/01-<step id>.md) |
  */
 import { posix } from "node:path";
 import type { Link, Root, Table, TableCell } from "mdast";
