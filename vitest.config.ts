@@ -20,6 +20,7 @@ export default defineConfig({
       COMMUNICATION_SERVICES_ACCESS_KEY: "",
     },
     projects: [
+      { extends: true, test: { name: "common", include: ["packages/common/test/**/*.test.ts"] } },
       { extends: true, test: { name: "emulator", include: ["packages/emulator/test/**/*.test.ts"] } },
       { extends: true, test: { name: "core", include: ["packages/core/test/**/*.test.ts"] } },
       { extends: true, test: { name: "samples", include: ["samples/*/test/**/*.test.ts"] } },
