@@ -8,6 +8,9 @@
  * - {@link diagnose}: what went wrong and how to fix it
  * - {@link Step}, {@link StepContext}: the shape of a tutorial step, shared by samples and runner
  */
+
+/** From `@acs-quickstart/common`, re-exported so that steps and the runner need only core. */
+export { repoRoot, stateDir } from "@acs-quickstart/common";
 export { type CreateIdentityClientOptions, createIdentityClient } from "./client.js";
 export {
   ACCESS_KEY_VARIABLE,
@@ -34,9 +37,7 @@ export {
   type NewIdentity,
   StateError,
   type StoredIdentity,
-  stateDir,
 } from "./identity-store.js";
-export { repoRoot } from "./paths.js";
 export {
   STEP_IDS,
   type Step,

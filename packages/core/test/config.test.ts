@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Config, ConfigError, describeConfig, loadConfig } from "../src/config.js";
-import { repoRoot } from "../src/paths.js";
+import { repoRoot } from "../src/index.js";
 
 const CS = "COMMUNICATION_SERVICES_CONNECTION_STRING";
 const EP = "COMMUNICATION_SERVICES_ENDPOINT";
