@@ -96,7 +96,7 @@ function wholeNumber(min: number, max: number) {
 }
 
 async function readSettings(env: NodeJS.ProcessEnv): Promise<Settings> {
-  const { parseFaults, isBase64Key } = await import("@acs-quickstart/emulator");
+  const { parseFaults, isAccessKey: isBase64Key } = await import("@acs-quickstart/emulator");
   const dir = readSetting(env, "ACS_QUICKSTART_STATE_DIR", {
     expected: "a folder path (relative to the current folder, or absolute); empty means .quickstart/",
     fix: "Set it to a folder you can write, or leave ACS_QUICKSTART_STATE_DIR= empty.",
