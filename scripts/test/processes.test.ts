@@ -6,8 +6,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IdentityStore } from "@acs-quickstart/core";
+import { readStateFile } from "@acs-quickstart/emulator/testing";
 import { describe, expect, it } from "vitest";
-import { readStateFile } from "../../packages/emulator/src/state-file.js";
 import { emulatorIdentities, JWT, NO_STACK, storedIdentities } from "./in-process.js";
 import { freshStateDir, ROOT, runQuickstart } from "./run-quickstart.js";
 

@@ -38,7 +38,7 @@ export interface Emulator {
   handle(request: Request, context?: HandleContext): Promise<Response>;
   /** Model access for tests. */
   identities(): IdentityRecord[];
-  validateToken(token: string): TokenValidation;
+  validateToken(token: string): Promise<TokenValidation>;
   addFault(fault: FaultSpec): void;
   clearFaults(): void;
   armedFaults(): FaultSpec[];
