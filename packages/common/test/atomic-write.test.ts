@@ -1,17 +1,15 @@
-import fs, { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import fs, { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { writeAtomic, writeAtomicSync } from "../src/index.js";
-import { startFixture } from "./helpers.js";
+import { freshFolderPerTest, startFixture } from "./helpers.js";
 
 let dir: string;
 let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "acs-write-"));
+freshFolderPerTest("acs-write-", (d) => {
+  dir = d;
   file = path.join(dir, "state.json");
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const mode = (f: string) => statSync(f).mode & 0o777;
 const eio = () => Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });

@@ -1,7 +1,10 @@
-/** Starting the fixture process of these tests, and waiting for it. */
+/** A fresh folder per test, and the fixture process of these tests. */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import { afterEach, beforeEach } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const FIXTURE = path.join(import.meta.dirname, "fixtures/lock-holder.ts");
@@ -35,4 +38,14 @@ export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+}
+
+/** A new empty folder for each test, handed to `use` before the test and removed after it. */
+export function freshFolderPerTest(prefix: string, use: (dir: string) => void): void {
+  let dir = "";
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), prefix));
+    use(dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 }

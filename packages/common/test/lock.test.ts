@@ -1,26 +1,16 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LOCK_STALE_MS, LockError, lockFile, readLockHolder, withFileLock } from "../src/index.js";
-import { startFixture } from "./helpers.js";
+import { freshFolderPerTest, startFixture } from "./helpers.js";
 
 let dir: string;
 let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "acs-lock-"));
+freshFolderPerTest("acs-lock-", (d) => {
+  dir = d;
   file = path.join(dir, "state.json");
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A lock left as a process would leave it: the folder, and its note naming `pid` on `host`. */
 function leaveLock(pid: number, host: string, ageMs = 0): void {
