@@ -5,7 +5,7 @@
  * api-version → injected fault → content type → identity ownership → request body.
  */
 import { randomBytes } from "node:crypto";
-import { decodeJwt } from "jose";
+import { decodeJwt } from "jose/jwt/decode";
 import { authenticate, splitTarget } from "./auth.js";
 import {
   catalogue,

@@ -5,7 +5,8 @@
  * - {@link readStateFile}, {@link writeStateFile}: the emulator's state file, as the emulator reads and writes it
  * - {@link decodeJwt}: the header and claims of an access token, without checking it
  */
-import { decodeJwt as decodeClaims, decodeProtectedHeader } from "jose";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import { decodeJwt as decodeClaims } from "jose/jwt/decode";
 
 export {
   EmulatorStateError,
