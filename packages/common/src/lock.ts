@@ -9,7 +9,7 @@
  *   touched for {@link LOCK_STALE_MS} ms is stale and is taken over (a holder killed, frozen or on a machine
  *   that went away). The holder learns it through `onCompromised`.
  * - **Dead holder.** A lock whose note names a process of this host that no longer runs (`process.kill(pid, 0)`
- *   fails) is taken over at once, without waiting for its heartbeat to stop.
+ *   fails, or on Linux /proc shows a zombie) is taken over at once, without waiting for its heartbeat to stop.
  *
  * A lock is given back by `release()`; by the library's exit hook (signal-exit) when the process exits
  * without releasing it (`process.exit`, or a signal the process does not handle); and by the rule above when
@@ -260,9 +260,24 @@ function parseHolder(note: string): LockHolder | undefined {
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, but another user's
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process killed but not yet reaped by its parent (its parent died first, or never waits) still answers
+ * `kill(pid, 0)`. On Linux, /proc tells: state Z (zombie) or X (dead). Elsewhere: false (the heartbeat rule
+ * takes such a lock over after LOCK_STALE_MS).
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8"); // "pid (comm) S ...": comm may hold spaces
+    const state = stat.charAt(stat.lastIndexOf(")") + 2);
+    return state === "Z" || state === "X";
+  } catch {
+    return false;
   }
 }
 

@@ -1,9 +1,17 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { LOCK_STALE_MS, LockError, lockFile, readLockHolder, withFileLock } from "../src/index.js";
 import { freshFolderPerTest, startFixture } from "./helpers.js";
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 let dir: string;
 let file: string;
@@ -111,6 +119,35 @@ describe("a file lock", () => {
     expect(readLockHolder(file)?.pid).toBe(process.pid);
     await lock.release();
   });
+
+  it.skipIf(process.platform !== "linux")(
+    "takes over at once the lock of a killed process its parent has not reaped yet (a zombie)",
+    async () => {
+      // The holder's parent, `sleep`, never waits for its children: killed, the holder stays a zombie.
+      const fixture = path.join(import.meta.dirname, "fixtures/lock-holder.ts");
+      const parent = spawn(
+        "sh",
+        ["-c", `"${process.execPath}" --import tsx "${fixture}" "${file}" hold & exec sleep 60`],
+        {
+          cwd: path.resolve(import.meta.dirname, "../../.."),
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      try {
+        await new Promise((resolve) => parent.stdout.once("data", resolve));
+        const holder = readLockHolder(file)?.pid as number;
+        process.kill(holder, "SIGKILL");
+        await waitFor(() => readFileSync(`/proc/${holder}/stat`, "utf8").includes(") Z "));
+        const started = Date.now();
+        const lock = await lockFile(file);
+        expect(Date.now() - started).toBeLessThan(LOCK_STALE_MS / 2);
+        expect(readLockHolder(file)?.pid).toBe(process.pid);
+        await lock.release();
+      } finally {
+        parent.kill("SIGKILL");
+      }
+    },
+  );
 
   it("is given back when its process exits without releasing it (process.exit)", async () => {
     const holder = startFixture([file, "exit"]);
