@@ -11,9 +11,12 @@
  * - **Dead holder.** A lock whose note names a process of this host that no longer runs (`process.kill(pid, 0)`
  *   fails, or on Linux /proc shows a zombie) is taken over at once, without waiting for its heartbeat to stop.
  *
- * A lock is given back by `release()`; by the library's exit hook (signal-exit) when the process exits
- * without releasing it (`process.exit`, or a signal the process does not handle); and by the rule above when
- * the process is killed outright (SIGKILL, a crash of the machine).
+ * A lock is given back by `release()`; when the process exits without releasing it, by an "exit" listener
+ * (`process.exit`) or by proper-lockfile's signal-exit hook (a signal the process does not handle, which
+ * still kills it); and by the rule above when the process is killed outright (SIGKILL, a crash).
+ *
+ * The heartbeat is a timer (unref'd: it never keeps a process alive) that proper-lockfile runs; when it finds
+ * the lock gone or taken, it calls `onCompromised`, which here can never throw into that timer.
  */
 import * as fs from "node:fs";
 import { mkdir } from "node:fs/promises";
