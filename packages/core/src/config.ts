@@ -17,8 +17,8 @@
  * names the variable, shows the expected shape and the fix, and never repeats the access key.
  */
 import path from "node:path";
+import { accessKeyProblem, isAccessKey, repoRoot } from "@acs-quickstart/common";
 import dotenv from "dotenv";
-import { repoRoot } from "./paths.js";
 
 /** What {@link loadConfig} found: where the resource is, and how the client proves who it is. */
 export type Config =
@@ -318,7 +318,7 @@ function parseConnectionString(value: string, source: string): { endpoint: strin
       `Put the endpoint in ${ENDPOINT_VARIABLE} (with ${ACCESS_KEY_VARIABLE}, or alone for Microsoft Entra ID) and leave ${variable} empty; or ${lowerFirst(COPY_AGAIN[variable])}`,
     );
   }
-  if (!value.includes(";") && isBase64(value)) {
+  if (!value.includes(";") && isAccessKey(value)) {
     fail(
       "holds what looks like an access key alone, not a connection string.",
       `Put the key in ${ACCESS_KEY_VARIABLE} and the endpoint in ${ENDPOINT_VARIABLE}; or ${lowerFirst(COPY_AGAIN[variable])}`,
@@ -387,7 +387,7 @@ function checkEndpoint(variable: string, value: string, source: string, what = "
     if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/?$/i.test(value)) {
       fail("without https:// in front.", `Write it as https://${value.replace(/\/$/, "")}/`);
     }
-    if (variable === ENDPOINT_VARIABLE && isBase64(value)) {
+    if (variable === ENDPOINT_VARIABLE && isAccessKey(value)) {
       fail(
         "that looks like an access key, not an endpoint.",
         `Put the key in ${ACCESS_KEY_VARIABLE}; ${lowerFirst(COPY_AGAIN[ENDPOINT_VARIABLE])}`,
@@ -439,13 +439,6 @@ function hostHint(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // The access key
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict, canonical base64: the standard alphabet, correct padding, nothing else. */
-function isBase64(value: string): boolean {
-  return value !== "" && BASE64.test(value) && Buffer.from(value, "base64").toString("base64") === value;
-}
-
 /** Checks an access key: it must be the base64 text the portal shows. Never repeats the key. */
 function checkAccessKey(variable: string, key: string, source: string, what = ""): void {
   const subject = what ? `has ${what} ` : "has a value ";
@@ -468,20 +461,8 @@ function checkAccessKey(variable: string, key: string, source: string, what = ""
       fail("that is a URL, not a key.", `Did you swap ${ENDPOINT_VARIABLE} and ${ACCESS_KEY_VARIABLE}?`);
     }
   }
-  if (isBase64(key)) return;
-
-  const invalid = "that is not valid base64";
-  if (/[-_]/.test(key) && /^[A-Za-z0-9\-_]+=*$/.test(key))
-    fail(`${invalid}: it uses '-' or '_' (URL-safe base64).`);
-  if (!/^[A-Za-z0-9+/=]+$/.test(key)) fail(`${invalid}: it contains characters a key never has.`);
-  if (/=[^=]/.test(key) || /={3,}$/.test(key))
-    fail(`${invalid}: '=' may only appear at the end, once or twice.`);
-  if (key.length % 4 !== 0) {
-    fail(
-      `${invalid}: its length (${key.length} characters) is not a multiple of 4; part of it is missing or extra.`,
-    );
-  }
-  fail(`${invalid}: it is not in canonical form (was it edited?).`);
+  const problem = accessKeyProblem(key);
+  if (problem !== undefined) fail(`that is not valid base64: ${problem}.`);
 }
 
 function lowerFirst(text: string | undefined): string {

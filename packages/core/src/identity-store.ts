@@ -15,13 +15,14 @@
  * an identity made on the emulator is never offered to Azure, and the other way round.
  *
  * Writes are atomic (a temporary file in the same folder, flushed, then renamed over the old
- * one), and each change is applied to the file as it is on disk at that moment, under a lock
- * file, so two terminals running steps at once do not overwrite each other's identities.
+ * one), and each change is applied to the file as it is on disk at that moment, under the file's
+ * lock (`identities.json.lock`), so two terminals running steps at once do not overwrite each other's
+ * identities. Both come from `@acs-quickstart/common`, shared with the emulator.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
-import { repoRoot } from "./paths.js";
+import { LockError, stateDir, withFileLock, writeAtomic } from "@acs-quickstart/common";
 
 /** One remembered identity. */
 export interface StoredIdentity {
@@ -66,21 +67,9 @@ export class StateError extends Error {
   }
 }
 
-/**
- * The folder for state that survives between runs: `ACS_QUICKSTART_STATE_DIR` when set,
- * otherwise `<repo root>/.quickstart` (git-ignored). It is read when called, so a value from
- * `.env` counts once `loadConfig()` has loaded that file.
- */
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.ACS_QUICKSTART_STATE_DIR;
-  // Relative to the repository's root, not the current folder: `npm start` runs in each sample's folder, and
-  // every step must find the same state.
-  return configured ? path.resolve(repoRoot(), configured) : path.join(repoRoot(), ".quickstart");
-}
-
 const VERSION = 1;
+/** How long a change waits for another run's change to the same file (each holds the lock a few ms). */
 const LOCK_TIMEOUT_MS = 5_000;
-const STALE_LOCK_MS = 10_000;
 
 type StoreFile = { version: 1; identities: StoredIdentity[] } & Record<string, unknown>;
 
@@ -260,61 +249,24 @@ export class IdentityStore {
 
   /** Writes atomically: a temporary file in the same folder, flushed to disk, then renamed. */
   private async write(state: StoreFile): Promise<void> {
-    const temporary = `${this.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-    const handle = await open(temporary, "wx");
-    try {
-      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temporary, this.file);
-    } catch (error) {
-      await unlink(temporary).catch(() => {});
-      throw error;
-    }
+    await writeAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
   }
 
   /**
-   * Runs `task` while holding `<file>.lock`, created exclusively so only one writer (in this or
-   * another process) changes the file at a time. A lock older than 10 s is left over from a
-   * crashed run and is removed.
+   * Runs `task` while holding the file's lock, so only one writer (in this or another process) changes
+   * the file at a time; waits up to 5 s for another run's change. A lock left by a run that was killed is
+   * taken over (see `lockFile` in @acs-quickstart/common).
    */
   private async locked<T>(task: () => Promise<T>): Promise<T> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const lock = `${this.file}.lock`;
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
-    for (;;) {
-      try {
-        const handle = await open(lock, "wx");
-        await handle.writeFile(String(process.pid));
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        const age = await stat(lock).then(
-          (s) => Date.now() - s.mtimeMs,
-          () => 0,
-        );
-        if (age > STALE_LOCK_MS) {
-          await unlink(lock).catch(() => {});
-          continue;
-        }
-        if (Date.now() > deadline) {
-          throw new StateError(
-            this.file,
-            `is locked by another run (${lock} exists).`,
-            `Wait for the other run to finish; if none is running, delete ${lock}.`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-      }
-    }
     try {
-      return await task();
-    } finally {
-      await unlink(lock).catch(() => {});
+      return await withFileLock(this.file, task, { waitMs: LOCK_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof LockError) || error.file !== this.file) throw error;
+      throw new StateError(
+        this.file,
+        `is locked by another run (${error.holder ? `process ${error.holder.pid}, ` : ""}${error.lockPath} exists).`,
+        `Wait for the other run to finish; if none is running, delete ${error.lockPath}.`,
+      );
     }
   }
 }

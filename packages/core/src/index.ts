@@ -8,6 +8,9 @@
  * - {@link diagnose}: what went wrong and how to fix it
  * - {@link TOKEN_SCOPES}, {@link TOKEN_LIFETIME_MINUTES}: what an access token can be asked for
  */
+
+/** From `@acs-quickstart/common`, re-exported so that steps and the runner need only core. */
+export { repoRoot, stateDir } from "@acs-quickstart/common";
 export { type CreateIdentityClientOptions, createIdentityClient } from "./client.js";
 export {
   ACCESS_KEY_VARIABLE,
@@ -34,7 +37,5 @@ export {
   type NewIdentity,
   StateError,
   type StoredIdentity,
-  stateDir,
 } from "./identity-store.js";
-export { repoRoot } from "./paths.js";
 export { TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "./tokens.js";

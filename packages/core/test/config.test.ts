@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { type Config, ConfigError, describeConfig, loadConfig } from "../src/config.js";
-import { repoRoot } from "../src/paths.js";
 
 const CS = "COMMUNICATION_SERVICES_CONNECTION_STRING";
 const EP = "COMMUNICATION_SERVICES_ENDPOINT";
@@ -320,8 +319,12 @@ describe("the .env file", () => {
     mkdirSync(deep, { recursive: true });
     writeFileSync(path.join(root, "package.json"), JSON.stringify({ workspaces: ["samples/*"] }));
     writeFileSync(path.join(root, "samples", "one", "package.json"), JSON.stringify({ name: "one" }));
-    expect(repoRoot(deep)).toBe(root);
-    expect(repoRoot(path.join(dir))).toBe(path.join(dir)); // no workspace root above: the folder itself
-    expect(repoRoot()).toBe(path.resolve(import.meta.dirname, "../../.."));
+    writeFileSync(path.join(root, ".env"), `${CS}=${CONNECTION_STRING}\n`);
+    // `npm start` in a sample runs there: the .env of the repository's root is the one read.
+    // (repoRoot itself is tested in packages/common/test/paths.test.ts.)
+    vi.spyOn(process, "cwd").mockReturnValue(deep);
+    const env: NodeJS.ProcessEnv = {};
+    expect(loadConfig({ env })).toMatchObject({ kind: "connection-string", endpoint: ENDPOINT });
+    expect(env[CS]).toBe(CONNECTION_STRING);
   });
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { repoRoot } from "../src/paths.js";
+import { repoRoot } from "../src/index.js";
 
 describe(".env.sample", () => {
   const sample = path.join(repoRoot(), ".env.sample");

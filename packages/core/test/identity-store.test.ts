@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { lockFile } from "@acs-quickstart/common";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { IdentityStore, StateError, stateDir } from "../src/identity-store.js";
-import { repoRoot } from "../src/paths.js";
+import { IdentityStore, StateError } from "../src/identity-store.js";
+import { repoRoot, stateDir } from "../src/index.js";
 
 const AZURE = "https://myacs.communication.azure.com/";
 const EMULATOR = "https://127.0.0.1:8443/";
@@ -134,6 +135,24 @@ describe("IdentityStore", () => {
     await utimes(lock, old, old);
     await new IdentityStore(file).add({ id: id(2), endpoint: AZURE });
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it("waits 5 s for a run that holds the file, then names the holder, the lock and what to do", async () => {
+    const held = await lockFile(file); // another run, in the middle of its change
+    try {
+      const started = Date.now();
+      const error = await expectStateError(
+        new IdentityStore(file).add({ id: id(1), endpoint: AZURE }),
+        new RegExp(
+          `is locked by another run \\(process ${process.pid}, .*identities\\.json\\.lock exists\\)`,
+        ),
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+      expect(error.fix).toBe(`Wait for the other run to finish; if none is running, delete ${file}.lock.`);
+    } finally {
+      await held.release();
+    }
+    expect(await new IdentityStore(file).list()).toEqual([]);
   });
 });
 

@@ -5,9 +5,10 @@
  * valid and covers them all (otherwise made anew, and learners must trust the new one).
  */
 import { X509Certificate } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join } from "node:path";
+import { writeAtomic } from "@acs-quickstart/common";
 import { generate } from "selfsigned";
 
 export interface Certificate {
@@ -53,8 +54,8 @@ export async function ensureCertificate(
       },
     ],
   });
-  writeAtomic(keyPath, pems.private, 0o600);
-  writeAtomic(certPath, pems.cert, 0o644);
+  await writeAtomic(keyPath, pems.private, { mode: 0o600 });
+  await writeAtomic(certPath, pems.cert, { mode: 0o644 });
   return { certPem: pems.cert, keyPem: pems.private, certPath, keyPath };
 }
 
@@ -68,10 +69,4 @@ function usable(certPem: string, now: number, names: readonly string[]): boolean
   } catch {
     return false;
   }
-}
-
-function writeAtomic(path: string, text: string, mode: number): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode });
-  renameSync(temp, path);
 }

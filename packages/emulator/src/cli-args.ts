@@ -2,7 +2,7 @@
  * The command line of `npm run emulator`: flags, validation and the help text.
  */
 import { parseArgs } from "node:util";
-import { isBase64Key } from "./emulator.js";
+import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./server.js";
 
 export const USAGE = `Usage: npm run emulator -- [options]
@@ -85,8 +85,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
   }
   const key = str("access-key");
   if (key !== undefined) {
-    if (!isBase64Key(key))
-      throw new UsageError("--access-key must be a base64 string (like the key of a real resource)");
+    const problem = accessKeyProblem(key);
+    if (problem !== undefined) {
+      throw new UsageError(
+        `--access-key must be a base64 string (like the key of a real resource), but ${problem}. Make one with \`${NEW_ACCESS_KEY_COMMAND}\`.`,
+      );
+    }
     options.accessKey = key;
   }
   const envFile = str("env-file");

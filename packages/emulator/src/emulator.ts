@@ -1,6 +1,7 @@
 /**
  * The emulator: one ACS resource (service model), its fault book, and the one Fetch-API handler.
  */
+import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
 import { catalogue, errorResponse } from "./catalogue.js";
 import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
 import { createHandler, type HandleContext } from "./routes.js";
@@ -8,7 +9,10 @@ import { type IdentityRecord, IdentityService, type TokenValidation } from "./se
 import { lockStateFile } from "./state-file.js";
 
 export interface EmulatorOptions {
-  /** Base64 access key; default: the one in stateFile, else 32 random bytes. */
+  /**
+   * The resource's access key, canonical standard base64 (isAccessKey of @acs-quickstart/common, the rule
+   * the quickstart's configuration applies too); default: the one in stateFile, else 32 random bytes.
+   */
   accessKey?: string;
   /** Resource GUID; default: the one in stateFile, else random. */
   resourceId?: string;
@@ -34,7 +38,7 @@ export interface Emulator {
   handle(request: Request, context?: HandleContext): Promise<Response>;
   /** Model access for tests. */
   identities(): IdentityRecord[];
-  validateToken(token: string): TokenValidation;
+  validateToken(token: string): Promise<TokenValidation>;
   addFault(fault: FaultSpec): void;
   clearFaults(): void;
   armedFaults(): FaultSpec[];
@@ -47,12 +51,15 @@ export interface Emulator {
 
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? Date.now;
-  if (options.accessKey !== undefined && !isBase64Key(options.accessKey)) {
-    throw new Error("accessKey must be a non-empty base64 string");
+  const keyProblem = options.accessKey === undefined ? undefined : accessKeyProblem(options.accessKey);
+  if (keyProblem !== undefined) {
+    throw new Error(
+      `accessKey is not valid base64: ${keyProblem}. Give it the key of a real resource, or a new one from \`${NEW_ACCESS_KEY_COMMAND}\`.`,
+    );
   }
   const clockSkewMinutes = options.clockSkewMinutes ?? 15;
   if (!(clockSkewMinutes >= 0)) throw new Error("clockSkewMinutes must be a number >= 0");
-  const unlock = options.stateFile !== undefined ? lockStateFile(options.stateFile) : () => {};
+  const lock = options.stateFile !== undefined ? await lockStateFile(options.stateFile) : undefined;
   let service: IdentityService;
   try {
     service = await IdentityService.create({
@@ -62,11 +69,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     });
   } catch (error) {
-    unlock();
+    await lock?.release();
     throw error;
   }
-  // A process that exits without close() (e.g. process.exit) still gives the file back.
-  process.on("exit", unlock);
   const closed = new AbortController();
   const faults = new FaultBook();
   for (const [i, fault] of (options.faults ?? []).entries()) faults.add(validateFault(fault, `faults[${i}]`));
@@ -104,13 +109,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       try {
         service.close();
       } finally {
-        unlock();
-        process.off("exit", unlock);
+        // A process that exits without close() (e.g. process.exit) gives the file back too (lockFile).
+        await lock?.release();
       }
     },
   };
-}
-
-export function isBase64Key(value: string): boolean {
-  return value.length > 0 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }

@@ -2,6 +2,9 @@
  * @acs-quickstart/emulator: an offline, SDK-faithful emulator of the ACS Identity REST API.
  * No msw import here: transports live in ./in-process.ts and ./server.ts.
  */
+
+/** The one rule for an access key (from @acs-quickstart/common), for the runner's ACS_EMULATOR_ACCESS_KEY. */
+export { isAccessKey } from "@acs-quickstart/common";
 export { createEmulatorAdminClient, type EmulatorAdminClient } from "./admin-client.js";
 export {
   computeSignature,
@@ -11,7 +14,7 @@ export {
   signRequest,
 } from "./auth.js";
 export { catalogue, errorBody, type ServiceError } from "./catalogue.js";
-export { createEmulator, type Emulator, type EmulatorOptions, isBase64Key } from "./emulator.js";
+export { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
 export { type FaultSpec, OPERATIONS, type Operation, parseFaults } from "./faults.js";
 export { API_VERSIONS, BODY_LIMIT_BYTES, type HandleContext, TEAMS_API_VERSIONS } from "./routes.js";
 export type { IdentityRecord, TokenValidation } from "./service.js";

@@ -5,6 +5,7 @@
  * api-version → injected fault → content type → identity ownership → request body.
  */
 import { randomBytes } from "node:crypto";
+import { decodeJwt } from "jose/jwt/decode";
 import { authenticate, splitTarget } from "./auth.js";
 import {
   catalogue,
@@ -238,7 +239,7 @@ export function createHandler(
           if (typeof input.token !== "string") {
             return error(catalogue.adminValidation('The body must be {"token": "<access token>"}.', "token"));
           }
-          return json(200, service.validateToken(input.token));
+          return json(200, await service.validateToken(input.token));
         }
         case "faults": {
           if (method === "DELETE") {
@@ -385,14 +386,9 @@ function exchangeTeamsToken(service: IdentityService, input: Record<string, unkn
 }
 
 function decodeEntraToken(token: string): Record<string, unknown> | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
   try {
-    const payload = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as unknown;
-    return typeof payload === "object" && payload !== null && !Array.isArray(payload)
-      ? (payload as Record<string, unknown>)
-      : undefined;
+    return decodeJwt(token);
   } catch {
-    return undefined;
+    return undefined; // not a compact JWT with a JSON object as payload
   }
 }

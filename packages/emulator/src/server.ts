@@ -1,13 +1,13 @@
 /**
  * Transport 2: a standalone HTTPS server of the same one handler (`npm run emulator`).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { stateDir as quickstartStateDir, writeAtomicSync } from "@acs-quickstart/common";
 import { catalogue, errorResponse } from "./catalogue.js";
 import { ensureCertificate } from "./certificate.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
@@ -46,29 +46,12 @@ export interface StandaloneEmulator {
   close(): Promise<void>;
 }
 
-/** `$ACS_QUICKSTART_STATE_DIR/emulator`, else `<repo root>/.quickstart/emulator`. */
+/**
+ * `<state folder>/emulator`: `$ACS_QUICKSTART_STATE_DIR/emulator` (relative to the repository's root), else
+ * `<repo root>/.quickstart/emulator`; the state folder is the quickstart's (stateDir of @acs-quickstart/common).
+ */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.ACS_QUICKSTART_STATE_DIR;
-  if (root) return resolve(findRepoRoot() ?? process.cwd(), root, "emulator");
-  return join(findRepoRoot() ?? process.cwd(), ".quickstart", "emulator");
-}
-
-/** Walks up from this file to the package.json that declares "workspaces". */
-export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  let dir = from;
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ("workspaces" in JSON.parse(readFileSync(pkg, "utf8"))) return dir;
-      } catch {
-        // not a usable package.json: keep walking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return join(quickstartStateDir(env), "emulator");
 }
 
 /** This machine's non-loopback addresses, IPv4 first (what other laptops in the room can reach). */
@@ -226,7 +209,6 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
 
 /** Sets KEY=value lines in a dotenv file, keeping its other lines; written atomically. */
 export function writeEnvFile(path: string, values: Record<string, string>): void {
-  mkdirSync(dirname(path), { recursive: true });
   const existing = existsSync(path) ? readFileSync(path, "utf8").split(/\r?\n/) : [];
   const kept = existing.filter((line) => {
     const key = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
@@ -234,7 +216,5 @@ export function writeEnvFile(path: string, values: Record<string, string>): void
   });
   while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
   const lines = [...kept, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)];
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${lines.join("\n")}\n`, { mode: 0o600 });
-  renameSync(temp, path);
+  writeAtomicSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
 }

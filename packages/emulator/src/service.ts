@@ -90,7 +90,7 @@ export class IdentityService {
     const service = new IdentityService({
       accessKey: options.accessKey ?? saved?.accessKey ?? randomBytes(32).toString("base64"),
       resourceId: (saved?.resourceId ?? options.resourceId ?? randomUUID()).toLowerCase(),
-      signingKey: saved ? signingKeyFromPem(saved.signingKeyPem) : await generateSigningKey(),
+      signingKey: saved ? await signingKeyFromPem(saved.signingKeyPem) : await generateSigningKey(),
       sequence: saved?.sequence ?? 0,
       stateFile: options.stateFile,
       now: options.now,
@@ -211,8 +211,9 @@ export class IdentityService {
 
   // ---- validation ----
 
-  validateToken(token: string): TokenValidation {
-    const checked = verifySignature(this.signingKey, token);
+  /** Signature first (malformed, signature), then the model: deleted, revoked, expired, in that order. */
+  async validateToken(token: string): Promise<TokenValidation> {
+    const checked = await verifySignature(this.signingKey, token);
     if (!checked.ok)
       return { valid: false, reason: checked.reason, ...(checked.claims ? { claims: checked.claims } : {}) };
     const claims = checked.claims;

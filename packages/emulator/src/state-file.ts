@@ -1,19 +1,10 @@
 /**
- * The emulator's state file: readable JSON, written atomically (temp file in the same folder + rename).
+ * The emulator's state file: readable JSON, written atomically (a temporary file in the same folder, flushed,
+ * then renamed), and held by one emulator at a time (`<file>.lock`); both from `@acs-quickstart/common`.
  */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { hostname } from "node:os";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describeHolder, type FileLock, LockError, lockFile, writeAtomicSync } from "@acs-quickstart/common";
 
 /**
  * The state file cannot be used: corrupted, unreadable, or in use by another process.
@@ -117,101 +108,34 @@ function checkShape(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Writes the state atomically: a temp file in the same folder, then rename over the target. */
+/** Writes the state atomically (readable by this user only: it holds the access key and the signing key). */
 export function writeStateFile(file: string, state: PersistedState): void {
-  const path = resolve(file);
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeAtomicSync(resolve(file), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**
- * Takes `<file>.lock` for this process, so only one emulator at a time uses a state file (two processes
- * each holding the whole state in memory would overwrite each other's identities). A lock left by a
- * process that no longer runs (on this host) is taken over. Returns the release function.
+ * Takes the lock of the state file for this process, so only one emulator at a time uses it (two processes
+ * each holding the whole state in memory would overwrite each other's identities). Fails at once when another
+ * live process holds it; a lock left by a process that no longer runs (on this host) is taken over. The lock
+ * is given back by `release()`, or when the process exits.
+ * @throws {EmulatorStateError} kind `locked`, naming the holder's pid.
  */
-export function lockStateFile(file: string): () => void {
+export async function lockStateFile(file: string): Promise<FileLock> {
   const path = resolve(file);
-  const lock = `${path}.lock`;
-  const host = hostname();
-  const mine = JSON.stringify({ pid: process.pid, host, since: new Date().toISOString() });
-  mkdirSync(dirname(path), { recursive: true });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(lock, "wx", 0o600);
-      try {
-        writeSync(fd, mine);
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 3) throw error;
-      const holder = readLock(lock);
-      const stale = holder
-        ? holder.host === host && !isRunning(holder.pid)
-        : Date.now() - (mtimeMs(lock) ?? Date.now()) > 10_000; // unreadable: a crash while writing it
-      if (!stale) {
-        const who = holder
-          ? `process ${holder.pid}${holder.host === host ? "" : ` on ${holder.host}`}`
-          : "another process";
-        throw new EmulatorStateError(
-          `The emulator state file ${path} is in use by ${who} (another quickstart run or emulator uses this state folder). Wait for it to finish, or use another state folder (ACS_QUICKSTART_STATE_DIR, or --state-dir for npm run emulator). If no such process runs, delete ${lock}.`,
-          path,
-          "locked",
-          holder?.pid,
-        );
-      }
-      rmSync(lock, { force: true });
-    }
-  }
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    // Only our own lock: never one another process took over meanwhile.
-    if (readFileText(lock) === mine) rmSync(lock, { force: true });
-  };
-}
-
-function readFileText(file: string): string | undefined {
   try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-function readLock(lock: string): { pid: number; host: string } | undefined {
-  try {
-    const data = JSON.parse(readFileText(lock) ?? "") as { pid?: unknown; host?: unknown };
-    return typeof data.pid === "number" && typeof data.host === "string"
-      ? { pid: data.pid, host: data.host }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function mtimeMs(file: string): number | undefined {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    return await lockFile(path, {
+      onCompromised: (error) =>
+        console.error(
+          `ACS emulator: lost the lock on ${path} (${error.message}); another process may use this state file now.`,
+        ),
+    });
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if (!(error instanceof LockError)) throw error;
+    throw new EmulatorStateError(
+      `The emulator state file ${path} is in use by ${describeHolder(error.holder)} (another quickstart run or emulator uses this state folder). Wait for it to finish, or use another state folder (ACS_QUICKSTART_STATE_DIR, or --state-dir for npm run emulator). If no such process runs, delete ${error.lockPath}.`,
+      path,
+      "locked",
+      error.holder?.pid,
+    );
   }
 }

@@ -1,32 +1,36 @@
 /**
- * Access tokens: RS256-signed JWTs, minted and verified with node:crypto.
+ * Access tokens: RS256-signed JWTs, minted, verified and decoded with jose (on WebCrypto).
  *
  * The claims follow decoded real ACS tokens (the format is not contractual, see README):
  * skypeid, scp, csi, iat, exp, acsScope, resourceId, resourceLocation, rgn, plus a unique jti
  * and the emulator's private claim `emulatorSeq` (a monotonic issue number, used for revocation).
+ *
+ * jose is imported by subpath: its index (JWE, remote JWKS...) takes ~20 ms longer to load, at every start.
  */
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair,
-  type KeyObject,
-  randomUUID,
-  sign,
-  verify,
-} from "node:crypto";
-import { promisify } from "node:util";
+import { createHash, createPublicKey, randomUUID } from "node:crypto";
+import type { CryptoKey, JWK } from "jose";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import { JWSSignatureVerificationFailed } from "jose/errors";
+import { compactVerify } from "jose/jws/compact/verify";
+import { decodeJwt } from "jose/jwt/decode";
+import { SignJWT } from "jose/jwt/sign";
+import { exportJWK, exportPKCS8 } from "jose/key/export";
+import { generateKeyPair } from "jose/key/generate/keypair";
+import { importPKCS8, importSPKI } from "jose/key/import";
 
-const generateKeyPairAsync = promisify(generateKeyPair);
+const ALG = "RS256";
 
 export interface SigningKey {
   readonly kid: string;
-  readonly privateKey: KeyObject;
-  readonly publicKey: KeyObject;
+  /** Imported once; signing with it runs on libuv's thread pool (WebCrypto). */
+  readonly privateKey: CryptoKey;
+  readonly publicKey: CryptoKey;
   /** PKCS#8 PEM, for the state file. */
   readonly privateKeyPem: string;
-  /** The first segment of every token, `base64url({"alg":"RS256","kid":…,"typ":"JWT"})`, made once. */
-  readonly headerSegment: string;
+  /** The public key as a JWK (`kty`, `n`, `e`), for the JWKS. */
+  readonly publicJwk: JWK;
+  /** The protected header of every token. */
+  readonly header: { alg: typeof ALG; kid: string; typ: "JWT" };
 }
 
 export interface AccessTokenClaims {
@@ -44,105 +48,86 @@ export interface AccessTokenClaims {
   [claim: string]: unknown;
 }
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
-
+/** A new RSA-2048 signing key. */
 export async function generateSigningKey(): Promise<SigningKey> {
-  const { privateKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
-  return signingKeyFromPem(privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  const { privateKey } = await generateKeyPair(ALG, { modulusLength: 2048, extractable: true });
+  return signingKeyFromPem(await exportPKCS8(privateKey));
 }
 
-export function signingKeyFromPem(privateKeyPem: string): SigningKey {
-  const privateKey = createPrivateKey(privateKeyPem);
-  const publicKey = createPublicKey(privateKey);
-  const der = publicKey.export({ type: "spki", format: "der" });
+/** The signing key of a state file. */
+export async function signingKeyFromPem(privateKeyPem: string): Promise<SigningKey> {
+  // WebCrypto cannot derive a public key from a private one; node:crypto can, from the PEM.
+  const publicKeyObject = createPublicKey(privateKeyPem);
+  const spkiPem = publicKeyObject.export({ type: "spki", format: "pem" }).toString();
+  const der = publicKeyObject.export({ type: "spki", format: "der" });
   // Real tokens carry a hex certificate thumbprint as kid; a SHA-1 of the public key looks alike.
   const kid = createHash("sha1").update(der).digest("hex").toUpperCase();
-  const headerSegment = b64url(JSON.stringify({ alg: "RS256", kid, typ: "JWT" }));
-  return { kid, privateKey, publicKey, privateKeyPem, headerSegment };
+  const privateKey = await importPKCS8(privateKeyPem, ALG);
+  const publicKey = await importSPKI(spkiPem, ALG, { extractable: true });
+  const { kty, n, e } = await exportJWK(publicKey);
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    privateKeyPem,
+    publicJwk: { kty, n, e },
+    header: { alg: ALG, kid, typ: "JWT" },
+  };
 }
 
 /** The public key as a JWK set, for `GET /_emulator/jwks.json`. */
-export function jwks(key: SigningKey): { keys: Array<Record<string, string>> } {
-  const jwk = key.publicKey.export({ format: "jwk" }) as { kty: string; n: string; e: string };
-  return { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid: key.kid, alg: "RS256", use: "sig" }] };
+export function jwks(key: SigningKey): { keys: JWK[] } {
+  return { keys: [{ ...key.publicJwk, kid: key.kid, alg: ALG, use: "sig" }] };
 }
 
 type MintClaims = Omit<AccessTokenClaims, "jti"> & { jti?: string };
 
-/** `header.payload`, the bytes the RS256 signature covers. */
-function signingInput(key: SigningKey, claims: MintClaims): Buffer {
-  const payload = claims.jti === undefined ? { ...claims, jti: randomUUID() } : claims;
-  return Buffer.from(`${key.headerSegment}.${b64url(JSON.stringify(payload))}`);
-}
-
-/** Mints a token on this thread (blocks it for the RSA-2048 signature, ~0.5 ms). */
-export function mintToken(key: SigningKey, claims: MintClaims): string {
-  const input = signingInput(key, claims);
-  return `${input.toString("latin1")}.${b64url(sign("sha256", input, key.privateKey))}`;
-}
-
 /**
- * Mints the same token, signing on libuv's thread pool (node:crypto's callback form), so a server keeps
- * answering other requests while the RSA signature is computed. Everything but the signature (claims, jti,
- * the caller's bookkeeping) is decided synchronously, before the first await.
+ * Mints a token. Everything but the signature (the claims, a jti when none is given, the caller's
+ * bookkeeping) is decided synchronously, in call order, before the first await; the RSA signature is computed
+ * on libuv's thread pool (WebCrypto's `subtle.sign`), so a server keeps answering other requests meanwhile.
  */
 export function mintTokenAsync(key: SigningKey, claims: MintClaims): Promise<string> {
-  const input = signingInput(key, claims);
-  return new Promise((resolve, reject) => {
-    sign("sha256", input, key.privateKey, (error, signature) => {
-      if (error) reject(error);
-      else resolve(`${input.toString("latin1")}.${b64url(signature)}`);
-    });
-  });
-}
-
-export type DecodedJwt = {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  parts: string[];
-};
-
-/** Decodes a compact JWT without checking anything but its shape; undefined if it is not one. */
-export function decodeJwt(token: string): DecodedJwt | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) return undefined;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0] ?? "", "base64url").toString("utf8")) as unknown;
-    const payload = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as unknown;
-    if (!isObject(header) || !isObject(payload)) return undefined;
-    return { header, payload, parts };
-  } catch {
-    return undefined;
-  }
+  const payload = claims.jti === undefined ? { ...claims, jti: randomUUID() } : claims;
+  return new SignJWT(payload).setProtectedHeader(key.header).sign(key.privateKey);
 }
 
 export type SignatureCheck =
   | { ok: true; claims: AccessTokenClaims }
   | { ok: false; reason: "malformed" | "signature"; claims?: Record<string, unknown> };
 
-/** Checks shape, algorithm, kid and RS256 signature (not expiry or revocation). */
-export function verifySignature(key: SigningKey, token: string): SignatureCheck {
-  const decoded = decodeJwt(token);
-  if (!decoded) return { ok: false, reason: "malformed" };
-  const { header, payload, parts } = decoded;
-  if (header.alg !== "RS256" || header.kid !== key.kid) {
-    return { ok: false, reason: "signature", claims: payload };
+/** Three base64url segments: the compact form of a signed JWT. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Checks shape, algorithm, kid and RS256 signature (not expiry or revocation):
+ * not a JWT → `malformed`; another algorithm or key, or a wrong signature → `signature` (with the claims);
+ * no numeric `exp` and `iat` → `malformed` (with the claims).
+ */
+export async function verifySignature(key: SigningKey, token: string): Promise<SignatureCheck> {
+  let header: Record<string, unknown>;
+  let payload: Record<string, unknown>;
+  try {
+    if (!COMPACT_JWS.test(token)) return { ok: false, reason: "malformed" };
+    header = decodeProtectedHeader(token);
+    payload = decodeJwt(token);
+  } catch {
+    return { ok: false, reason: "malformed" };
   }
-  const valid = verify(
-    "sha256",
-    Buffer.from(`${parts[0]}.${parts[1]}`),
-    key.publicKey,
-    Buffer.from(parts[2] ?? "", "base64url"),
-  );
-  if (!valid) return { ok: false, reason: "signature", claims: payload };
+  if (header.alg !== ALG || header.kid !== key.kid)
+    return { ok: false, reason: "signature", claims: payload };
+  try {
+    await compactVerify(token, key.publicKey, { algorithms: [ALG] });
+  } catch (error) {
+    if (error instanceof JWSSignatureVerificationFailed) {
+      return { ok: false, reason: "signature", claims: payload };
+    }
+    return { ok: false, reason: "malformed", claims: payload };
+  }
   if (typeof payload.exp !== "number" || typeof payload.iat !== "number") {
     return { ok: false, reason: "malformed", claims: payload };
   }
   return { ok: true, claims: payload as AccessTokenClaims };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `expiresOn` as the service writes it: `yyyy-MM-ddTHH:mm:ss.fffffff+00:00`. */

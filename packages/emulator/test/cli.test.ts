@@ -270,5 +270,14 @@ describe("CLI arguments", () => {
     expect(() => parseCliArgs(["--access-key", "not base64!"])).toThrow(
       /--access-key must be a base64 string/,
     );
+    // The quickstart's own rule (isAccessKey): a key the emulator takes is one the quickstart takes too.
+    for (const [key, why] of [
+      ["AR==", /it is not in canonical form/],
+      ["ab-_cd==", /URL-safe/],
+      ["pw", /not a multiple of 4/],
+    ] as const) {
+      expect(() => parseCliArgs(["--access-key", key])).toThrow(why);
+      expect(() => parseCliArgs(["--access-key", key])).toThrow(/`openssl rand -base64 32`/);
+    }
   });
 });

@@ -3,13 +3,14 @@
  * oversized uploads; one emulator per state file; a bounded load test that shows no memory growth.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { readLockHolder } from "@acs-quickstart/common";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator, EmulatorStateError, signRequest } from "../src/index.js";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
@@ -224,6 +225,20 @@ describe.concurrent("header abuse", () => {
   });
 });
 
+describe("the access key", () => {
+  it("createEmulator refuses a key the quickstart would refuse (AR== is not canonical base64), naming the fix", async () => {
+    for (const accessKey of ["AR==", "", "ab-_cd=="]) {
+      await expect(createEmulator({ accessKey })).rejects.toThrow(
+        /accessKey is not valid base64: .*`openssl rand -base64 32`/,
+      );
+    }
+    const accessKey = Buffer.alloc(32, 9).toString("base64");
+    const emulator = await createEmulator({ accessKey });
+    expect(emulator.accessKey).toBe(accessKey);
+    await emulator.close();
+  });
+});
+
 describe("one emulator per state file", () => {
   it("a second emulator on a file in use fails with a clear message; after close() the file is free", async () => {
     const file = join(dir, "locked.json");
@@ -241,12 +256,30 @@ describe("one emulator per state file", () => {
 
   it("takes over the lock of a process that no longer runs (killed without clean-up)", async () => {
     const file = join(dir, "stale.json");
-    const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    // An emulator in another process, on the same state file, killed outright: its lock stays behind.
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { createEmulator } = await import("@acs-quickstart/emulator");
+         await createEmulator({ stateFile: process.argv[1] });
+         console.log("ready");
+         setInterval(() => {}, 60_000);`,
+        file,
+      ],
+      { cwd: import.meta.dirname, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise((resolve) => child.stdout.once("data", resolve));
     const pid = child.pid as number;
+    expect(readLockHolder(file)?.pid).toBe(pid);
+    child.kill("SIGKILL");
     await new Promise((resolve) => child.on("exit", resolve));
-    writeFileSync(`${file}.lock`, JSON.stringify({ pid, host: (await import("node:os")).hostname() }));
+    expect(existsSync(`${file}.lock`)).toBe(true);
     const emulator = await createEmulator({ stateFile: file });
-    expect(JSON.parse(readFileSync(`${file}.lock`, "utf8")).pid).toBe(process.pid);
+    expect(readLockHolder(file)?.pid).toBe(process.pid);
     await emulator.close();
   });
 

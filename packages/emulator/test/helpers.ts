@@ -1,9 +1,11 @@
 /**
  * Test helpers: raw signed requests over node:https (works through msw and against the standalone
- * server with a CA), JWT decoding, and fake Entra ID tokens for the Teams exchange.
+ * server with a CA), JWT decoding (from ../src/testing.ts), and fake Entra ID tokens for the Teams exchange.
  */
 import https from "node:https";
 import { signRequest } from "../src/index.js";
+
+export { decodeJwt } from "../src/testing.js";
 
 export interface RawResponse {
   status: number;
@@ -71,17 +73,6 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
     req.on("error", reject);
     req.end(body);
   });
-}
-
-export function decodeJwt(token: string): {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-} {
-  const [h, p] = token.split(".");
-  return {
-    header: JSON.parse(Buffer.from(h ?? "", "base64url").toString("utf8")),
-    payload: JSON.parse(Buffer.from(p ?? "", "base64url").toString("utf8")),
-  };
 }
 
 /** A JWT shaped like an Entra ID access token (the emulator does not check its signature). */

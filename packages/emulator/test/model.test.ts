@@ -49,9 +49,12 @@ describe("revocation is exact within one second (issue sequence, not iat)", () =
     await revoke(e, identity.id);
     const after = await issue(e, identity.id);
     expect(decodeJwt(before).payload.iat).toBe(decodeJwt(after).payload.iat);
-    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "revoked" });
-    expect(e.validateToken(before)).toMatchObject({ valid: false, reason: "revoked" });
-    expect(e.validateToken(after)).toMatchObject({ valid: true });
+    expect(await e.validateToken(accessToken?.token ?? "")).toMatchObject({
+      valid: false,
+      reason: "revoked",
+    });
+    expect(await e.validateToken(before)).toMatchObject({ valid: false, reason: "revoked" });
+    expect(await e.validateToken(after)).toMatchObject({ valid: true });
   });
 
   it("reports expiry once the clock passes exp", async () => {
@@ -63,9 +66,12 @@ describe("revocation is exact within one second (issue sequence, not iat)", () =
     expect(accessToken?.expiresOn).toBe(expected);
     expect(accessToken?.expiresOn).toMatch(/\.2500000\+00:00$/);
     now += 1440 * 60_000 - 1000;
-    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: true });
+    expect(await e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: true });
     now += 1440 * 60_000;
-    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "expired" });
+    expect(await e.validateToken(accessToken?.token ?? "")).toMatchObject({
+      valid: false,
+      reason: "expired",
+    });
   });
 
   it("keeps bookkeeping bounded: no per-token storage", async () => {
@@ -101,13 +107,16 @@ describe("state file persistence", () => {
     const second = await createEmulator({ stateFile: file });
     expect(second.accessKey).toBe(first.accessKey);
     expect(second.resourceId).toBe(first.resourceId);
-    expect(second.validateToken(kept)).toMatchObject({ valid: true });
-    expect(second.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "revoked" });
+    expect(await second.validateToken(kept)).toMatchObject({ valid: true });
+    expect(await second.validateToken(accessToken?.token ?? "")).toMatchObject({
+      valid: false,
+      reason: "revoked",
+    });
     const again = await issue(second, identity.id);
-    expect(second.validateToken(again)).toMatchObject({ valid: true });
+    expect(await second.validateToken(again)).toMatchObject({ valid: true });
     // A revoke in the second process covers tokens issued by the first (the sequence continues).
     await revoke(second, identity.id);
-    expect(second.validateToken(kept)).toMatchObject({ valid: false, reason: "revoked" });
+    expect(await second.validateToken(kept)).toMatchObject({ valid: false, reason: "revoked" });
     const gone = await handleCall(second, {
       method: "POST",
       path: `/identities/${encodeURIComponent(deleted)}/:issueAccessToken?api-version=2023-10-01`,
@@ -134,7 +143,11 @@ describe("state file persistence", () => {
     await revoke(e, identity.id);
     expect(JSON.parse(readFileSync(file, "utf8")).identities[0].revokedAt).toMatch(/Z$/);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    // Nothing else beside it either (the atomic write's temporary files are named readable.json.<number>).
+    const mine = () => readdirSync(dir).filter((f) => f.startsWith("readable.json"));
+    expect(mine().sort()).toEqual(["readable.json", "readable.json.lock", "readable.json.lock.owner"]);
     await e.close();
+    expect(mine()).toEqual(["readable.json"]);
   });
 
   it("a corrupted state file gives a clear error naming the file", async () => {
@@ -155,8 +168,32 @@ describe("state file persistence", () => {
     const res = await handleCall(e, { method: "POST", path: "/_emulator/reset", accessKey: e.accessKey });
     expect(res.status).toBe(204);
     expect(e.identities()).toEqual([]);
-    expect(e.validateToken(accessToken?.token ?? "")).toMatchObject({ valid: false, reason: "deleted" });
+    expect(await e.validateToken(accessToken?.token ?? "")).toMatchObject({
+      valid: false,
+      reason: "deleted",
+    });
     expect((await createIdentity(e)).identity.id).toMatch(/^8:acs:/);
+  });
+
+  it("tells a forged or broken token from a valid one: malformed, then signature, before the model's reasons", async () => {
+    const e = await createEmulator();
+    const other = await createEmulator();
+    const { accessToken } = await createIdentity(e, ["chat"]);
+    const { accessToken: foreign } = await createIdentity(other, ["chat"]);
+    const token = accessToken?.token ?? "";
+    const [h, p, s] = token.split(".") as [string, string, string];
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const { header, payload } = decodeJwt(token);
+    const reason = async (t: string) => ((await e.validateToken(t)) as { reason?: string }).reason;
+    expect(await reason(foreign?.token ?? "")).toBe("signature"); // another resource's key (kid)
+    expect(await reason(`${b64({ ...header, alg: "none" })}.${p}.`)).toBe("signature");
+    expect(await reason(`${h}.${b64({ ...payload, skypeid: "acs:someone_else" })}.${s}`)).toBe("signature");
+    expect(await reason(`${h}.${p}.${s.replace(/^./, s.startsWith("A") ? "B" : "A")}`)).toBe("signature");
+    expect(await reason(`${h}.${p}`)).toBe("malformed");
+    expect(await reason(`${h}.bm90IGpzb24.${s}`)).toBe("malformed"); // "not json"
+    expect(await reason(`${h}.${p}.${s}+`)).toBe("malformed"); // not base64url
+    expect(await e.validateToken(token)).toMatchObject({ valid: true, claims: { acsScope: "chat" } });
+    await Promise.all([e.close(), other.close()]);
   });
 
   it("publishes the signing key as a JWK set that verifies issued tokens", async () => {

@@ -2,8 +2,9 @@
  * The runner's own environment variables (and the emulator's test hooks): one table, read and checked
  * before anything runs. A bad value is a ConfigError (exit 2) that names the variable and the fix.
  */
+import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND, STATE_DIR_VARIABLE } from "@acs-quickstart/common";
 import { readSetting, stateDir } from "@acs-quickstart/core";
-import { type FaultSpec, isBase64Key, parseFaults } from "@acs-quickstart/emulator";
+import { type FaultSpec, parseFaults } from "@acs-quickstart/emulator";
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -44,14 +45,14 @@ function wholeNumber(min: number, max: number) {
 /** THE table of the runner's variables. */
 export const SETTINGS = [
   {
-    variable: "ACS_QUICKSTART_STATE_DIR",
+    variable: STATE_DIR_VARIABLE,
     documented: true,
     summary: "where identities.json and the emulator's state live (default .quickstart/)",
     key: "stateDir",
     expected: "a folder path (relative to the current folder, or absolute); empty means .quickstart/",
     fix: "Set it to a folder you can write, or leave ACS_QUICKSTART_STATE_DIR= empty.",
     allowSpaces: true,
-    parse: (value: string) => stateDir({ ACS_QUICKSTART_STATE_DIR: value }),
+    parse: (value: string) => stateDir({ [STATE_DIR_VARIABLE]: value }),
   } satisfies SettingSpec<"stateDir">,
   {
     variable: "ACS_QUICKSTART_REQUEST_TIMEOUT_MS",
@@ -94,8 +95,11 @@ export const SETTINGS = [
     summary: "the built-in emulator's access key (tests)",
     key: "emulatorAccessKey",
     expected: "a base64 key, like the key of a real resource",
-    fix: "Set a base64 value (e.g. from `openssl rand -base64 32`), or unset ACS_EMULATOR_ACCESS_KEY.",
-    parse: (value: string) => (isBase64Key(value) ? value : { problem: "is not valid base64." }),
+    fix: `Set a base64 value (e.g. from \`${NEW_ACCESS_KEY_COMMAND}\`), or unset ACS_EMULATOR_ACCESS_KEY.`,
+    parse: (value: string) => {
+      const problem = accessKeyProblem(value);
+      return problem ? { problem: `is not valid base64: ${problem}.` } : value;
+    },
   } satisfies SettingSpec<"emulatorAccessKey">,
 ] as const;
 

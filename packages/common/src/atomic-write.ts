@@ -1,0 +1,48 @@
+/**
+ * Atomic writes, on `write-file-atomic`: the new content goes to a temporary file beside the target
+ * (`<file>.<number>`), is flushed to disk (fsync), then renamed over the target. A reader, or a process
+ * killed at any moment, sees the old content or the new one, never a mix or a cut; a failed write leaves the
+ * old file as it was and removes its temporary file.
+ */
+import { mkdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import writeFileAtomic from "write-file-atomic";
+
+export interface AtomicWriteOptions {
+  /**
+   * Permission bits of the file, e.g. `0o600` for a secret (applied exactly, whatever the umask). Default:
+   * those of the file being replaced, or `0o666` less the umask for a new file.
+   */
+  mode?: number;
+  /** Flush to disk before the rename (default `true`). Only for files nobody needs after a power cut. */
+  fsync?: boolean;
+}
+
+/**
+ * Replaces `file` with `data` (text is written as UTF-8) atomically, creating its folder if needed.
+ * Writes to the same file from this process are applied one after the other, in call order.
+ * @throws the `node:fs` error (ENOSPC, EACCES, EISDIR...); the old file is then unchanged.
+ */
+export async function writeAtomic(
+  file: string,
+  data: string | Buffer,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFileAtomic(file, data, libraryOptions(options));
+}
+
+/** {@link writeAtomic}, blocking this thread until the file is replaced. */
+export function writeAtomicSync(file: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileAtomic.sync(file, data, libraryOptions(options));
+}
+
+/** A fresh object per call: the library fills in the mode and owner of the file it replaces. */
+function libraryOptions(options: AtomicWriteOptions): writeFileAtomic.Options {
+  return {
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
+    fsync: options.fsync ?? true,
+  };
+}

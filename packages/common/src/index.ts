@@ -1,0 +1,23 @@
+/**
+ * `@acs-quickstart/common`: what the quickstart and the emulator share, with no ACS SDK (the emulator must
+ * not depend on `@acs-quickstart/core`, which brings the Azure SDK).
+ *
+ * - {@link repoRoot}, {@link stateDir}: the repository's root and the state folder (`ACS_QUICKSTART_STATE_DIR`)
+ * - {@link writeAtomic}, {@link writeAtomicSync}: atomic, flushed file writes (write-file-atomic)
+ * - {@link lockFile}, {@link withFileLock}: one process at a time per file (proper-lockfile), one staleness rule
+ * - {@link isAccessKey}, {@link accessKeyProblem}: the form of an access key
+ */
+export { accessKeyProblem, isAccessKey, NEW_ACCESS_KEY_COMMAND } from "./access-key.js";
+export { type AtomicWriteOptions, writeAtomic, writeAtomicSync } from "./atomic-write.js";
+export {
+  describeHolder,
+  type FileLock,
+  LOCK_STALE_MS,
+  LockError,
+  type LockHolder,
+  type LockOptions,
+  lockFile,
+  readLockHolder,
+  withFileLock,
+} from "./lock.js";
+export { repoRoot, STATE_DIR_VARIABLE, stateDir } from "./paths.js";
