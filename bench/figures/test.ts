@@ -9,6 +9,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { STEPS } from "@acs-quickstart/runner";
 import { mustRun, offlineEnv } from "../lib/proc.js";
 import type { FigureResult, Row } from "../lib/result.js";
 import { median, round } from "../lib/stats.js";
@@ -17,8 +18,8 @@ export const GOAL_COLD_MS = 40_000;
 export const GOAL_CHANGE_MS = 15_000;
 export const GOAL_CACHED_MS = 2_000;
 
-/** The sample the one-line change goes to, and the tasks that must run after it. */
-const CHANGED_SOURCE = "samples/issue-access-token/src/issue-access-token.ts";
+/** The sample the one-line change goes to: the second step's (the first is also where shared setup lives). */
+const CHANGED_SOURCE = (STEPS[1] ?? STEPS[0]).source;
 
 /** The turbo tasks of the root `test` script (`turbo run a b c --flags`). */
 export function testTasks(root: string): string[] {
