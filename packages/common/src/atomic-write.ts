@@ -24,14 +24,28 @@ export interface AtomicWriteOptions {
  * Writes to the same file from this process are applied one after the other, in call order.
  * @throws the `node:fs` error (ENOSPC, EACCES, EISDIR...); the old file is then unchanged.
  */
-export async function writeAtomic(
+export function writeAtomic(
   file: string,
   data: string | Buffer,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFileAtomic(file, data, libraryOptions(options));
+  const target = path.resolve(file);
+  // The library queues writes by the file's real path only after resolving it (and mkdir comes first), so
+  // two writes started back to back could finish in either order: chain them here, per file.
+  const write = (pending.get(target) ?? Promise.resolve()).then(async () => {
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFileAtomic(target, data, libraryOptions(options));
+  });
+  const settled = write.catch(() => {});
+  pending.set(target, settled);
+  void settled.then(() => {
+    if (pending.get(target) === settled) pending.delete(target);
+  });
+  return write;
 }
+
+/** The last write started for each file, settled or not. */
+const pending = new Map<string, Promise<void>>();
 
 /** {@link writeAtomic}, blocking this thread until the file is replaced. */
 export function writeAtomicSync(file: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
