@@ -43,6 +43,8 @@ export type TokenValidation =
 export interface ServiceOptions {
   accessKey?: string;
   resourceId?: string;
+  /** PKCS#8 PEM of the RS256 signing key; default: the state file's, else a new one. */
+  signingKey?: string;
   stateFile?: string;
   now: () => number;
 }
@@ -87,10 +89,23 @@ export class IdentityService {
         `The emulator state file ${options.stateFile} belongs to resource ${saved.resourceId}, not ${options.resourceId}. Use another state file or drop the resourceId option.`,
       );
     }
+    if (
+      saved &&
+      options.signingKey !== undefined &&
+      options.signingKey.trim() !== saved.signingKeyPem.trim()
+    ) {
+      throw new Error(
+        `The emulator state file ${options.stateFile} holds another signing key. Use another state file or drop the signingKey option.`,
+      );
+    }
     const service = new IdentityService({
       accessKey: options.accessKey ?? saved?.accessKey ?? randomBytes(32).toString("base64"),
       resourceId: (saved?.resourceId ?? options.resourceId ?? randomUUID()).toLowerCase(),
-      signingKey: saved ? await signingKeyFromPem(saved.signingKeyPem) : await generateSigningKey(),
+      signingKey: saved
+        ? await signingKeyFromPem(saved.signingKeyPem)
+        : options.signingKey !== undefined
+          ? await signingKeyFromPem(options.signingKey)
+          : await generateSigningKey(),
       sequence: saved?.sequence ?? 0,
       stateFile: options.stateFile,
       now: options.now,

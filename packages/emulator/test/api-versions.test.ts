@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator } from "../src/index.js";
+import { testSigningKey } from "../src/testing.js";
 import { APP_ID, decodeJwt, entraToken, handleCall, USER_OBJECT_ID } from "./helpers.js";
 
 let emulator: Emulator;
@@ -21,7 +22,7 @@ const issuePath = (id: string, version: string) =>
   `/identities/${encodeURIComponent(id)}/:issueAccessToken?api-version=${version}`;
 
 beforeAll(async () => {
-  emulator = await createEmulator();
+  emulator = await createEmulator({ signingKey: await testSigningKey() });
 });
 
 describe("api-version 2021-03-07 (first GA)", () => {

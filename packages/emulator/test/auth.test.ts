@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, EMPTY_CONTENT_HASH, type Emulator, signRequest } from "../src/index.js";
+import { testSigningKey } from "../src/testing.js";
 import { handleCall } from "./helpers.js";
 
 // Test vectors published with @azure/communication-common (communicationKeyCredentialPolicy.spec.ts).
@@ -33,7 +34,7 @@ describe("HMAC verification", () => {
   const create = "/identities?api-version=2023-10-01";
 
   beforeAll(async () => {
-    emulator = await createEmulator({ now: () => NOW });
+    emulator = await createEmulator({ signingKey: await testSigningKey(), now: () => NOW });
     key = emulator.accessKey;
   });
 
@@ -124,7 +125,11 @@ describe("HMAC verification", () => {
   });
 
   it("honours a configured clock window", async () => {
-    const strict = await createEmulator({ now: () => NOW, clockSkewMinutes: 1 });
+    const strict = await createEmulator({
+      signingKey: await testSigningKey(),
+      now: () => NOW,
+      clockSkewMinutes: 1,
+    });
     const res = await handleCall(strict, {
       method: "POST",
       path: create,
@@ -199,7 +204,7 @@ describe("HMAC verification", () => {
   it("accepts any bearer token by default, and none when configured to reject", async () => {
     const bearer = { authorization: "Bearer eyJhbGciOi.anything.x" };
     expect((await handleCall(emulator, { method: "POST", path: create, headers: bearer })).status).toBe(201);
-    const rejecting = await createEmulator({ bearer: "reject" });
+    const rejecting = await createEmulator({ signingKey: await testSigningKey(), bearer: "reject" });
     const res = await handleCall(rejecting, { method: "POST", path: create, headers: bearer });
     expect(res.status).toBe(401);
     expect(res.headers.get("x-emulator-reason")).toBe("bearer-rejected");

@@ -3,6 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emulatorHandlers, startInProcessEmulator } from "../src/in-process.js";
 import { createEmulator, createEmulatorAdminClient, type Emulator, parseFaults } from "../src/index.js";
+import { testSigningKey } from "../src/testing.js";
 import { restError } from "./contract.js";
 import { handleCall } from "./helpers.js";
 
@@ -15,7 +16,7 @@ const client = (options = {}) =>
 const admin = () => createEmulatorAdminClient({ endpoint, accessKey: emulator.accessKey });
 
 beforeAll(async () => {
-  emulator = await createEmulator();
+  emulator = await createEmulator({ signingKey: await testSigningKey() });
   server.use(...emulatorHandlers(emulator, endpoint));
   server.listen({ onUnhandledRequest: "error" });
 });

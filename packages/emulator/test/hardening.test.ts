@@ -14,6 +14,7 @@ import { readLockHolder } from "@acs-quickstart/common";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator, EmulatorStateError, signRequest } from "../src/index.js";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
+import { testSigningKey } from "../src/testing.js";
 import { sdkClient, standaloneTarget } from "./contract.js";
 import { FOREIGN_ID, handleCall } from "./helpers.js";
 
@@ -23,7 +24,7 @@ let e: Emulator;
 let own: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "acs-emulator-hardening-"));
-  e = await createEmulator();
+  e = await createEmulator({ signingKey: await testSigningKey() });
   own = (await call({ method: "POST", path: `/identities?${V}` })).json().identity.id;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -228,12 +229,12 @@ describe.concurrent("header abuse", () => {
 describe("the access key", () => {
   it("createEmulator refuses a key the quickstart would refuse (AR== is not canonical base64), naming the fix", async () => {
     for (const accessKey of ["AR==", "", "ab-_cd=="]) {
-      await expect(createEmulator({ accessKey })).rejects.toThrow(
+      await expect(createEmulator({ signingKey: await testSigningKey(), accessKey })).rejects.toThrow(
         /accessKey is not valid base64: .*`openssl rand -base64 32`/,
       );
     }
     const accessKey = Buffer.alloc(32, 9).toString("base64");
-    const emulator = await createEmulator({ accessKey });
+    const emulator = await createEmulator({ signingKey: await testSigningKey(), accessKey });
     expect(emulator.accessKey).toBe(accessKey);
     await emulator.close();
   });
@@ -242,8 +243,10 @@ describe("the access key", () => {
 describe("one emulator per state file", () => {
   it("a second emulator on a file in use fails with a clear message; after close() the file is free", async () => {
     const file = join(dir, "locked.json");
-    const first = await createEmulator({ stateFile: file });
-    const error = await createEmulator({ stateFile: file }).catch((x: unknown) => x);
+    const first = await createEmulator({ signingKey: await testSigningKey(), stateFile: file });
+    const error = await createEmulator({ signingKey: await testSigningKey(), stateFile: file }).catch(
+      (x: unknown) => x,
+    );
     expect(error).toBeInstanceOf(EmulatorStateError);
     expect(error).toMatchObject({ kind: "locked", pid: process.pid, file });
     expect((error as Error).message).toMatch(/is in use by process \d+ .*ACS_QUICKSTART_STATE_DIR/);

@@ -2,6 +2,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe } from "vitest";
 import { emulatorHandlers } from "../src/in-process.js";
 import { createEmulator, type Emulator } from "../src/index.js";
+import { testSigningKey } from "../src/testing.js";
 import { sdkContract } from "./contract.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
@@ -9,7 +10,7 @@ let emulator: Emulator;
 const server = setupServer();
 
 beforeAll(async () => {
-  emulator = await createEmulator();
+  emulator = await createEmulator({ signingKey: await testSigningKey() });
   server.use(...emulatorHandlers(emulator, endpoint));
   server.listen({ onUnhandledRequest: "error" });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator } from "../src/index.js";
+import { testSigningKey } from "../src/testing.js";
 import { decodeJwt, handleCall } from "./helpers.js";
 
 let dir: string;
@@ -43,7 +44,7 @@ describe("revocation is exact within one second (issue sequence, not iat)", () =
   it("with a frozen clock, tokens before the revoke are revoked and tokens after are valid", async () => {
     // Frozen close to the real time, so the SDK-style x-ms-date stays inside the window.
     const frozen = Math.floor(Date.now() / 1000) * 1000 + 123;
-    const e = await createEmulator({ now: () => frozen });
+    const e = await createEmulator({ signingKey: await testSigningKey(), now: () => frozen });
     const { identity, accessToken } = await createIdentity(e, ["chat"]);
     const before = await issue(e, identity.id);
     await revoke(e, identity.id);
@@ -60,7 +61,7 @@ describe("revocation is exact within one second (issue sequence, not iat)", () =
   it("reports expiry once the clock passes exp", async () => {
     const start = Math.floor(Date.now() / 1000) * 1000 + 250;
     let now = start;
-    const e = await createEmulator({ now: () => now });
+    const e = await createEmulator({ signingKey: await testSigningKey(), now: () => now });
     const { accessToken } = await createIdentity(e, ["voip"]);
     const expected = new Date(start + 1440 * 60_000).toISOString().replace("Z", "0000+00:00");
     expect(accessToken?.expiresOn).toBe(expected);
@@ -76,7 +77,7 @@ describe("revocation is exact within one second (issue sequence, not iat)", () =
 
   it("keeps bookkeeping bounded: no per-token storage", async () => {
     const file = join(dir, "bounded.json");
-    const e = await createEmulator({ stateFile: file });
+    const e = await createEmulator({ signingKey: await testSigningKey(), stateFile: file });
     const { identity } = await createIdentity(e);
     for (let i = 0; i < 100; i++) await issue(e, identity.id);
     e.flush();
@@ -92,7 +93,7 @@ describe("revocation is exact within one second (issue sequence, not iat)", () =
 describe("state file persistence", () => {
   it("a second emulator on the same file continues: same key, owned identities, old tokens still valid", async () => {
     const file = join(dir, "continue.json");
-    const first = await createEmulator({ stateFile: file });
+    const first = await createEmulator({ signingKey: await testSigningKey(), stateFile: file });
     const { identity, accessToken } = await createIdentity(first, ["chat"]);
     await revoke(first, identity.id);
     const kept = await issue(first, identity.id);
@@ -104,6 +105,7 @@ describe("state file persistence", () => {
     });
     await first.close();
 
+    // No signing key given: only the state file can provide the one the first emulator signed with.
     const second = await createEmulator({ stateFile: file });
     expect(second.accessKey).toBe(first.accessKey);
     expect(second.resourceId).toBe(first.resourceId);
@@ -129,7 +131,7 @@ describe("state file persistence", () => {
 
   it("writes create/revoke/delete before answering, as readable JSON, with no temp files left", async () => {
     const file = join(dir, "readable.json");
-    const e = await createEmulator({ stateFile: file });
+    const e = await createEmulator({ signingKey: await testSigningKey(), stateFile: file });
     const { identity } = await createIdentity(e);
     const state = JSON.parse(readFileSync(file, "utf8"));
     expect(state).toMatchObject({
@@ -153,17 +155,17 @@ describe("state file persistence", () => {
   it("a corrupted state file gives a clear error naming the file", async () => {
     const file = join(dir, "corrupt.json");
     writeFileSync(file, '{"version":1, "resourceId": ');
-    await expect(createEmulator({ stateFile: file })).rejects.toThrow(
+    await expect(createEmulator({ signingKey: await testSigningKey(), stateFile: file })).rejects.toThrow(
       `The emulator state file ${file} is corrupted (it is not valid JSON)`,
     );
     writeFileSync(file, '{"version":1}');
-    await expect(createEmulator({ stateFile: file })).rejects.toThrow(
+    await expect(createEmulator({ signingKey: await testSigningKey(), stateFile: file })).rejects.toThrow(
       /corrupted \("resourceId" is missing\)/,
     );
   });
 
   it("reset forgets identities but keeps the key, so clients keep working", async () => {
-    const e = await createEmulator();
+    const e = await createEmulator({ signingKey: await testSigningKey() });
     const { accessToken } = await createIdentity(e, ["chat"]);
     const res = await handleCall(e, { method: "POST", path: "/_emulator/reset", accessKey: e.accessKey });
     expect(res.status).toBe(204);
@@ -176,7 +178,7 @@ describe("state file persistence", () => {
   });
 
   it("tells a forged or broken token from a valid one: malformed, then signature, before the model's reasons", async () => {
-    const e = await createEmulator();
+    const e = await createEmulator({ signingKey: await testSigningKey() });
     const other = await createEmulator();
     const { accessToken } = await createIdentity(e, ["chat"]);
     const { accessToken: foreign } = await createIdentity(other, ["chat"]);
@@ -198,7 +200,7 @@ describe("state file persistence", () => {
 
   it("publishes the signing key as a JWK set that verifies issued tokens", async () => {
     const { createPublicKey, verify } = await import("node:crypto");
-    const e = await createEmulator();
+    const e = await createEmulator({ signingKey: await testSigningKey() });
     const { accessToken } = await createIdentity(e, ["chat"]);
     const res = await handleCall(e, { method: "GET", path: "/_emulator/jwks.json", accessKey: e.accessKey });
     const [jwk] = res.json().keys;
@@ -213,5 +215,30 @@ describe("state file persistence", () => {
       Buffer.from(s ?? "", "base64url"),
     );
     expect(ok).toBe(true);
+  });
+});
+
+describe("the signing key", () => {
+  const jwk = async (e: Awaited<ReturnType<typeof createEmulator>>) =>
+    (await handleCall(e, { method: "GET", path: "/_emulator/jwks.json", accessKey: e.accessKey })).json()
+      .keys[0];
+
+  it("is the one given, else a new one; it is kept in the state file, which refuses another", async () => {
+    const signingKey = await testSigningKey();
+    const given = await createEmulator({ signingKey });
+    const fresh = await createEmulator();
+    expect((await jwk(given)).n).not.toBe((await jwk(fresh)).n);
+    const file = join(dir, "keyed.json");
+    const keyed = await createEmulator({ signingKey, stateFile: file });
+    expect((await jwk(keyed)).kid).toBe((await jwk(given)).kid);
+    await keyed.close();
+    const { generateKeyPairSync } = await import("node:crypto");
+    const another = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    await expect(createEmulator({ signingKey: another, stateFile: file })).rejects.toThrow(
+      /holds another signing key/,
+    );
+    await Promise.all([given.close(), fresh.close()]);
   });
 });
