@@ -166,14 +166,13 @@ const EXPECTED = {
   getTokenAfterDelete: { statusCode: 404, code: "IdentityNotFound" },
 };
 
-describe.concurrent("npm run emulator (the CLI as a child process)", () => {
+describe.concurrent("npm run emulator (the CLI as a child process, started as the npm script starts it)", () => {
   it("starts on a free port, writes the env file; the SDK, trusting it only through that file, gets every operation and every catalogued error; stops on SIGTERM", async () => {
     const envFile = join(dir, "emulator.env");
     const child = spawn(
       process.execPath,
       [
-        "--import",
-        "tsx",
+        "scripts/launch.mjs",
         "packages/emulator/src/cli.ts",
         "--",
         "--port",
@@ -219,7 +218,7 @@ describe.concurrent("npm run emulator (the CLI as a child process)", () => {
   it("rejects a usage error with a clear message and exit code 2, without a stack trace", async () => {
     const result = await execFileAsync(
       process.execPath,
-      ["--import", "tsx", "packages/emulator/src/cli.ts", "--", "--port", "99999"],
+      ["scripts/launch.mjs", "packages/emulator/src/cli.ts", "--", "--port", "99999"],
       {
         cwd: repoRoot,
       },

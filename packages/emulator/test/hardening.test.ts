@@ -493,11 +493,21 @@ describe("standalone server under abuse and load", () => {
 
 describe("the CLI warns loudly when told to bind a non-loopback address", () => {
   it("prints a WARNING naming the address (a TEST-NET address, so nothing is exposed)", async () => {
-    const cli = join(import.meta.dirname, "../src/cli.ts");
+    // As `npm run emulator` starts it.
+    const root = join(import.meta.dirname, "../../..");
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", cli, "--host", "192.0.2.1", "--port", "0", "--state-dir", join(dir, "cli")],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      [
+        join(root, "scripts/launch.mjs"),
+        "packages/emulator/src/cli.ts",
+        "--host",
+        "192.0.2.1",
+        "--port",
+        "0",
+        "--state-dir",
+        join(dir, "cli"),
+      ],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => {
