@@ -380,13 +380,15 @@ export function redact(text: string): string {
 }
 
 /**
- * A long run of base64 letters is a key when it mixes cases and digits and has a `+`, ends with
- * `=`, or has few `/`; a file path (many `/` between words) is left alone.
+ * A long run of base64 letters is a key when it has a `+` or ends with `=` (padding: what a key's base64
+ * ends with, and a word or a path never does), or when it mixes cases and digits with few `/`; a file path
+ * (many `/` between words) is left alone.
  */
 function looksLikeKey(run: string): boolean {
+  if (run.includes("+") || run.endsWith("=")) return true;
   if (!/[a-z]/.test(run) || !/[A-Z]/.test(run) || !/\d/.test(run)) return false;
   const slashes = run.match(/\//g)?.length ?? 0;
-  return run.includes("+") || run.endsWith("=") || slashes * 12 < run.length;
+  return slashes * 12 < run.length;
 }
 
 // ---------------------------------------------------------------------------------------------
