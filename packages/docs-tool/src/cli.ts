@@ -4,7 +4,7 @@
  * npm run docs:update — rewrite the pages' code blocks from the samples, their output blocks from a fresh
  *                       run and README.md's steps table from the registry.
  *
- * Usage: tsx packages/docs-tool/src/cli.ts check|update [--root DIR] [--outputs FILE]
+ * Usage: node scripts/launch.mjs packages/docs-tool/src/cli.ts check|update [--root DIR] [--outputs FILE]
  * Exit codes: 0 all good, 1 a page needs attention, 2 usage error.
  */
 import { readFileSync } from "node:fs";
@@ -17,7 +17,7 @@ import { checkDocs, type DocsOptions, updateDocs } from "./check.js";
 import { formatProblems } from "./problems.js";
 
 export const USAGE = `Usage: npm run docs:check|docs:update -- [options]
-       tsx packages/docs-tool/src/cli.ts <check|update> [options]
+       node scripts/launch.mjs packages/docs-tool/src/cli.ts <check|update> [options]
 
   check              check docs/<language>/*.md and README.md's steps table against the step registry, the
                      samples and a fresh quickstart run; changes nothing

@@ -9,6 +9,7 @@ import {
   createIdentityClient,
   diagnose,
   formatDiagnosis,
+  revealSecrets,
   setRevealSecrets,
 } from "@acs-quickstart/core";
 import { finishIdentities } from "./cleanup.js";
@@ -61,10 +62,16 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
     return EXIT.ok;
   }
   const reporter = createReporter(options.json, stdout, stderr);
+  // The samples mask tokens by default; --show-secrets changes that default for this run only.
+  const revealed = revealSecrets();
   setRevealSecrets(options.showSecrets);
-  const prepared = await prepare(options, env, io.envFile, reporter);
-  if (typeof prepared === "number") return prepared;
-  return run(options, prepared, reporter, io.signals ?? process, env);
+  try {
+    const prepared = await prepare(options, env, io.envFile, reporter);
+    if (typeof prepared === "number") return prepared;
+    return await run(options, prepared, reporter, io.signals ?? process, env);
+  } finally {
+    setRevealSecrets(revealed);
+  }
 }
 
 async function run(

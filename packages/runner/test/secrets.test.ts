@@ -2,6 +2,7 @@
  * Secrets in a whole run: the access key never appears, in any output; an access token appears whole only
  * with --show-secrets.
  */
+import { maskToken } from "@acs-quickstart/core";
 import { expect, it } from "vitest";
 import { JWT, NO_STACK, runInProcess } from "./helpers/in-process.js";
 
@@ -30,4 +31,6 @@ it("the whole quickstart with a known key: the key never appears; no whole token
   }
   expect(shown.stdout).toMatch(JWT);
   expect(`${shown.stdout}${shown.stderr}`).not.toContain(accessKey);
+  // --show-secrets was for that run only: masking is the default again for whatever runs next in this process.
+  expect(maskToken("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl")).toMatch(/… \(\d+ characters\)$/);
 });

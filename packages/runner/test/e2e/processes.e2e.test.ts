@@ -9,7 +9,7 @@ import { IdentityStore } from "@acs-quickstart/core";
 import { readStateFile } from "@acs-quickstart/emulator/testing";
 import { describe, expect, it } from "vitest";
 import { emulatorIdentities, storedIdentities } from "../helpers/in-process.js";
-import { freshStateDir, ROOT, spawnQuickstart } from "../helpers/spawn.js";
+import { freshStateDir, ROOT, seededStateDir, spawnQuickstart } from "../helpers/spawn.js";
 
 const summary = (run: { events: Array<{ event: string }> }) => run.events.find((e) => e.event === "summary");
 
@@ -47,7 +47,7 @@ describe.concurrent("real processes", () => {
   });
 
   it("SIGTERM mid-step, then SIGINT twice during clean-up: exit 143, clean-up finished, nothing left", async () => {
-    const stateDir = freshStateDir();
+    const stateDir = await seededStateDir();
     let cleaning = false;
     const run = await spawnQuickstart(["--json"], {
       env: {
@@ -76,7 +76,7 @@ describe.concurrent("real processes", () => {
   });
 
   it("a run killed with SIGKILL leaves readable state, and the next run takes over its emulator state", async () => {
-    const stateDir = freshStateDir();
+    const stateDir = await seededStateDir();
     const killed = await spawnQuickstart(["--json", "--keep"], {
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,

@@ -4,7 +4,7 @@ import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
 import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
 import { describe, expect, it } from "vitest";
 import { STEP_IDS } from "../../src/index.js";
-import { freshStateDir, type QuickstartRun, spawnQuickstart } from "../helpers/spawn.js";
+import { freshStateDir, type QuickstartRun, seededStateDir, spawnQuickstart } from "../helpers/spawn.js";
 
 /** The emulator's view of a state folder after a run: the identities that still exist. */
 async function liveIdentities(stateDir: string): Promise<string[]> {
@@ -60,7 +60,7 @@ describe.concurrent("npm run quickstart on the embedded emulator", () => {
 
 describe.concurrent("failures and interrupts", () => {
   it("Ctrl-C in the middle of a step stops the run, deletes what it made and exits 130", async () => {
-    const stateDir = freshStateDir();
+    const stateDir = await seededStateDir();
     const run = await spawnQuickstart(["--json"], {
       env: {
         ACS_QUICKSTART_STATE_DIR: stateDir,

@@ -17,6 +17,9 @@ export interface QuickstartRun {
   events: Array<Record<string, unknown> & { event: string }>;
 }
 
+/** A fresh state folder whose emulator state exists already: see seededDir() (no signing key to make). */
+export { seededDir as seededStateDir } from "./in-process.js";
+
 /** A fresh state folder, so a test never sees another test's identities. */
 export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), "acs-quickstart-test-"));
