@@ -178,7 +178,9 @@ describe("docs:check on a fixture repository", () => {
     expect(await main(["check", "--root"], { io, steps: STEPS, outputs: OUTPUTS })).toBe(2);
     expect(errors.join("\n")).toContain("Unknown command 'verify'");
     expect(errors.join("\n")).toContain("Usage: npm run docs:check|docs:update -- [options]");
-    expect(errors.join("\n")).toContain("node scripts/launch.mjs packages/docs-tool/src/cli.ts <check|update> [options]");
+    expect(errors.join("\n")).toContain(
+      "node scripts/launch.mjs packages/docs-tool/src/cli.ts <check|update> [options]",
+    );
     errors.length = 0;
     expect(await main(["check", "--nope"], { io, steps: STEPS, outputs: OUTPUTS })).toBe(2);
     expect(
