@@ -157,18 +157,31 @@ export async function lockFile(file: string, options: LockOptions = {}): Promise
 }
 
 /** Runs `task` while holding the lock of `file`, and releases it afterwards, whatever happens. */
-export async function withFileLock<T>(
-  file: string,
-  task: () => Promise<T>,
-  options: LockOptions = {},
-): Promise<T> {
-  const lock = await lockFile(file, options);
-  try {
-    return await task();
-  } finally {
-    await lock.release();
-  }
+export function withFileLock<T>(file: string, task: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  // Tasks of this process on one file take turns here first: they do not poll the file lock against each
+  // other, and the time a task waits behind its siblings does not count against its `waitMs`.
+  const key = path.resolve(file);
+  const run = (queue.get(key) ?? Promise.resolve()).then(async () => {
+    const lock = await lockFile(file, options);
+    try {
+      return await task();
+    } finally {
+      await lock.release();
+    }
+  });
+  const settled = run.then(
+    () => {},
+    () => {},
+  );
+  queue.set(key, settled);
+  void settled.then(() => {
+    if (queue.get(key) === settled) queue.delete(key);
+  });
+  return run;
 }
+
+/** The last task queued on each file by {@link withFileLock} in this process, settled or not. */
+const queue = new Map<string, Promise<void>>();
 
 /** Who holds the lock of `file` now, from its owner note; undefined when it is free or has no readable note. */
 export function readLockHolder(file: string): LockHolder | undefined {

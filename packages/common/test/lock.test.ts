@@ -89,6 +89,22 @@ describe("a file lock", () => {
     await held.release();
   });
 
+  it("withFileLock: tasks of one process take turns in call order, and waiting behind each other uses none of waitMs", async () => {
+    const order: number[] = [];
+    const tasks = Array.from({ length: 6 }, (_, n) =>
+      withFileLock(
+        file,
+        async () => {
+          order.push(n);
+          await new Promise((resolve) => setTimeout(resolve, 40));
+        },
+        { waitMs: 30 },
+      ),
+    );
+    await Promise.all(tasks);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it("withFileLock releases the lock when the task fails", async () => {
     await expect(withFileLock(file, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(existsSync(`${file}.lock`)).toBe(false);
