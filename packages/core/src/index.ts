@@ -38,4 +38,4 @@ export {
   StateError,
   type StoredIdentity,
 } from "./identity-store.js";
-export { TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "./tokens.js";
+export { SCOPE_CAPABILITIES, TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "./tokens.js";
