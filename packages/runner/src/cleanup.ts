@@ -14,24 +14,27 @@ import {
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type { RunOptions } from "./cli.js";
 import { fromRoot, type Mode } from "./modes.js";
-import { plural, type Reporter } from "./reporters/index.js";
+import { type IdentitiesLeft, plural, type Reporter } from "./reporters/index.js";
 import { type Session, wasShared } from "./session.js";
 import type { RunSignals } from "./signals.js";
 import type { TutorialStep } from "./step.js";
 import { STEPS } from "./steps.js";
 
 /**
- * The identities an earlier run left for clean-up in `endpoint`: those it could not delete, and — when this
- * run keeps a new shared identity for the next step — the shared one it replaces (following the tutorial
- * step by step, one identity is stored per resource; the later steps could no longer reach the old one).
+ * The identities earlier runs left in `endpoint` that this run's clean-up deletes: with `all` (`--clean-up`)
+ * every stored one; otherwise those an earlier clean-up could not delete, and — when this run keeps a new
+ * shared identity for the next step — the shared one it replaces (following the tutorial step by step, one
+ * identity is stored per resource; the later steps could no longer reach the old one).
  */
-export async function leftByEarlierRuns(
+export async function earlierToDelete(
   store: IdentityStore,
   endpoint: string,
   madeHere: ReadonlyMap<string, CommunicationUserIdentifier>,
   keptForNextStep: CommunicationUserIdentifier | undefined,
+  all = false,
 ): Promise<StoredIdentity[]> {
   const list = await store.list(endpoint).catch(() => [] as StoredIdentity[]);
+  if (all) return list.filter((i) => !madeHere.has(i.id));
   const pending = list.filter((i) => i.pendingCleanup && !madeHere.has(i.id));
   const replaced = keptForNextStep
     ? list.filter(
@@ -43,7 +46,7 @@ export async function leftByEarlierRuns(
 
 /**
  * Deletes the identities this run made (`created`, emptied as they go) and those an earlier run left
- * (`earlier`). Returns how many could not be deleted.
+ * (`earlier`). Returns the ids it could not delete.
  */
 export async function cleanUp(options: {
   reporter: Reporter;
@@ -52,9 +55,9 @@ export async function cleanUp(options: {
   clientOptions: CreateIdentityClientOptions;
   created: Map<string, CommunicationUserIdentifier>;
   earlier: readonly StoredIdentity[];
-}): Promise<number> {
+}): Promise<string[]> {
   const { reporter, store, created, earlier } = options;
-  if (created.size === 0 && earlier.length === 0) return 0;
+  if (created.size === 0 && earlier.length === 0) return [];
   // A fresh client, without the run's abort signal: clean-up goes on after Ctrl-C.
   const cleaner = await createIdentityClient(options.config, options.clientOptions);
   const what = [
@@ -66,7 +69,7 @@ export async function cleanUp(options: {
   for (const id of [...created.keys(), ...earlier.map((i) => i.id)]) {
     try {
       await cleaner.deleteUser({ communicationUserId: id });
-      reporter.note(`  deleted ${id}`);
+      reporter.identityDeleted(id);
     } catch (error) {
       const diagnosis = diagnose(error);
       if (diagnosis.code !== "identity-not-found") {
@@ -91,21 +94,25 @@ export async function cleanUp(options: {
         `${fromRoot(store.file)}, marked so that the next run (without --keep) deletes ${n === 1 ? "it" : "them"}.`,
     );
   }
-  return failed.length;
+  return failed;
 }
 
-export interface IdentitiesLeft {
+export interface Finished {
   /** Identities this run leaves in the resource (kept on purpose, or not deletable). */
   leftover: number;
   /** Of those, the ones clean-up could not delete. */
   notDeleted: number;
   /** Whether they were kept on purpose (--keep, --keep-for-next-step). */
   keptOnPurpose: boolean;
+  identities: IdentitiesLeft;
+  /** The step that deletes the shared identity, when it is kept for the next step. */
+  deletingStep?: { number: number; id: string };
 }
 
 /**
- * The end of every run, whatever happened: delete what the run made (and what an earlier run left), except
- * what --keep or --keep-for-next-step keeps; further signals meanwhile are answered, not obeyed.
+ * The end of every run, whatever happened: delete what the run made (and what an earlier run left for
+ * clean-up; with --clean-up, all it left), except what --keep or --keep-for-next-step keeps; further signals
+ * meanwhile are answered, not obeyed. Then what is left, and by whom.
  */
 export async function finishIdentities(run: {
   options: RunOptions;
@@ -116,14 +123,19 @@ export async function finishIdentities(run: {
   signals: RunSignals;
   clientOptions: CreateIdentityClientOptions;
   requestTimeoutMs: number;
-}): Promise<IdentitiesLeft> {
+}): Promise<Finished> {
   const { options, session, store, reporter } = run;
   const keptForNextStep = options.keepForNextStep ? session.sharedMadeHere() : undefined;
   if (keptForNextStep) session.created.delete(keptForNextStep.communicationUserId);
-  let leftover = session.created.size;
-  let notDeleted = 0;
+  let notDeleted: string[] = [];
   if (!options.keep) {
-    const earlier = await leftByEarlierRuns(store, session.endpoint, session.created, keptForNextStep);
+    const earlier = await earlierToDelete(
+      store,
+      session.endpoint,
+      session.created,
+      keptForNextStep,
+      options.cleanUp,
+    );
     notDeleted = await run.signals.shielded(
       (signal) =>
         reporter.note(
@@ -140,21 +152,26 @@ export async function finishIdentities(run: {
           earlier,
         }),
     );
-    leftover = notDeleted;
-  } else if (session.created.size > 0) {
-    reporter.note(
-      `\n--keep: kept ${plural(session.created.size, "identity")} in ${fromRoot(store.file)} for the next steps.`,
-    );
   }
-  if (keptForNextStep) {
-    leftover += 1;
-    const deleter = (STEPS as readonly TutorialStep[]).findIndex((s) =>
-      s.operations.includes("deleteIdentity"),
-    );
-    reporter.note(
-      `\nKept ${keptForNextStep.communicationUserId} in ${fromRoot(store.file)}: the next step uses it ` +
-        `(step ${deleter + 1}, ${STEPS[deleter]?.id}, deletes it).`,
-    );
-  }
-  return { leftover, notDeleted, keptOnPurpose: options.keep || keptForNextStep !== undefined };
+  // What this run made and still exists: all it made with --keep; what clean-up could not delete otherwise.
+  const leftByThisRun = options.keep
+    ? [...session.created.keys()]
+    : notDeleted.filter((id) => session.made(id));
+  const kept = keptForNextStep ? [keptForNextStep.communicationUserId] : [];
+  const stored = await store.list(session.endpoint).catch(() => [] as StoredIdentity[]);
+  const leftByEarlierRuns = stored
+    .map((i) => i.id)
+    .filter((id) => !leftByThisRun.includes(id) && !kept.includes(id) && !session.made(id));
+  const deleter = (STEPS as readonly TutorialStep[]).findIndex((s) =>
+    s.operations.includes("deleteIdentity"),
+  );
+  return {
+    leftover: leftByThisRun.length + kept.length,
+    notDeleted: notDeleted.length,
+    keptOnPurpose: options.keep || keptForNextStep !== undefined,
+    identities: { leftByThisRun, keptForNextStep: kept, leftByEarlierRuns },
+    ...(keptForNextStep && deleter >= 0
+      ? { deletingStep: { number: deleter + 1, id: STEPS[deleter]?.id as string } }
+      : {}),
+  };
 }

@@ -23,6 +23,10 @@ export interface RunOptions {
   showSecrets: boolean;
   list: boolean;
   help: boolean;
+  /** `--env-file FILE`: read the configuration from this file instead of `<repository root>/.env`. */
+  envFile: string | undefined;
+  /** `--clean-up`: delete what earlier runs left for the resource, and run no step. */
+  cleanUp: boolean;
 }
 
 /** A mistake on the command line: printed with the usage, exit code 2. */
@@ -55,6 +59,11 @@ export const OPTION_GROUPS: readonly OptionGroup[] = [
     options: [
       { name: "emulator", help: "use the built-in emulator even when a resource is configured" },
       { name: "live", help: "use the configured resource (fails when none is configured)" },
+      {
+        name: "env-file",
+        value: "FILE",
+        help: "read the configuration from FILE instead of .env (e.g. a workshop's emulator, beside your own)",
+      },
     ],
   },
   {
@@ -97,6 +106,10 @@ export const OPTION_GROUPS: readonly OptionGroup[] = [
         help:
           "keep only the identity the steps share, for the next step; delete the others\n" +
           "(what `npm start` in a sample's folder does, to follow the tutorial step by step)",
+      },
+      {
+        name: "clean-up",
+        help: "run no step: delete the identities earlier runs left for the resource (the summary lists them)",
       },
     ],
   },
@@ -243,6 +256,9 @@ export function parseArgs(argv: readonly string[]): RunOptions {
   if (from && to && index(from) > index(to)) {
     throw new UsageError(`--from ${from} comes after --to ${to} in the tutorial: nothing would run.`);
   }
+  if (has("clean-up") && (only.length > 0 || from || to)) {
+    throw new UsageError("--clean-up runs no step: leave out --step, --from and --to.");
+  }
   const steps = STEP_IDS.filter((id) =>
     only.length > 0
       ? only.includes(id)
@@ -250,7 +266,7 @@ export function parseArgs(argv: readonly string[]): RunOptions {
   );
   return {
     mode: has("emulator") ? "emulator" : has("live") ? "live" : "auto",
-    steps,
+    steps: has("clean-up") ? [] : steps,
     scopes: has("scopes") ? parseScopes(last("scopes")) : ["voip"],
     expiresInMinutes: has("expires-in") ? parseExpiresIn(last("expires-in")) : undefined,
     pause: has("pause"),
@@ -260,5 +276,53 @@ export function parseArgs(argv: readonly string[]): RunOptions {
     showSecrets: has("show-secrets"),
     list: has("list"),
     help: has("help"),
+    envFile: has("env-file") ? envFileValue(last("env-file")) : undefined,
+    cleanUp: has("clean-up"),
   };
+}
+
+function envFileValue(value: string | undefined): string {
+  if (value === undefined || value.trim() === "") {
+    throw new UsageError(
+      "--env-file needs the path of a file of KEY=value lines, e.g. --env-file workshop.env.",
+    );
+  }
+  return value;
+}
+
+/** The one line a usage error ends with, instead of the whole help. */
+export const HELP_POINTER = "Run `npm run quickstart -- --help` for the options.";
+
+/**
+ * `npm run quickstart --list` (without `--`) makes npm take `--list` as its own setting: the quickstart gets
+ * nothing but `npm_config_list=true` in its environment, and the value of `--step ID` arrives as a stray
+ * argument. Returns the message that says what was meant, or `undefined` when npm took none of our options.
+ */
+export function optionsTakenByNpm(env: NodeJS.ProcessEnv, argv: readonly string[]): string | undefined {
+  if (env.npm_lifecycle_event === undefined) return undefined; // not started by npm
+  const taken = OPTIONS.filter((o) => env[`npm_config_${o.name.replaceAll("-", "_")}`] === "true");
+  if (taken.length === 0) return undefined;
+  // What reached the quickstart: its own options (with their values), and the values npm left stray.
+  const own: string[] = [];
+  const strays: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") continue;
+    if (!arg.startsWith("-")) {
+      strays.push(arg);
+      continue;
+    }
+    own.push(arg);
+    const option = OPTIONS.find((o) => `--${o.name}` === arg);
+    if (option?.value && i + 1 < argv.length) own.push(argv[++i] as string);
+  }
+  const meant = taken.flatMap((o) => [
+    `--${o.name}`,
+    ...(o.value && strays.length > 0 ? [strays.shift() as string] : []),
+  ]);
+  const script = env.npm_lifecycle_event === "start" ? "npm start" : `npm run ${env.npm_lifecycle_event}`;
+  return (
+    `npm took ${taken.map((o) => `--${o.name}`).join(" ")} for itself: options for the quickstart go after \`--\`. ` +
+    `Did you mean \`${script} -- ${[...meant, ...own, ...strays].join(" ")}\`?`
+  );
 }

@@ -13,8 +13,9 @@ import {
   setRevealSecrets,
 } from "@acs-quickstart/core";
 import { finishIdentities } from "./cleanup.js";
-import { parseArgs, type RunOptions, UsageError, usage } from "./cli.js";
+import { HELP_POINTER, optionsTakenByNpm, parseArgs, type RunOptions, UsageError, usage } from "./cli.js";
 import { runSteps } from "./execute.js";
+import { fromRoot } from "./modes.js";
 import { createReporter, type Reporter, type Writer } from "./reporters/index.js";
 import { Session } from "./session.js";
 import { clientOptions, type Prepared, prepare, startMode, USAGE_ERROR } from "./setup.js";
@@ -45,23 +46,26 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
   const stderr = io.stderr ?? process.stderr;
   let options: RunOptions;
   try {
+    const takenByNpm = optionsTakenByNpm(env, argv);
+    if (takenByNpm) throw new UsageError(takenByNpm);
     options = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    stderr.write(`${error.message}\n\n${usage()}\n`);
+    // One line that says what is wrong, and where the options are (not the whole help); on stderr.
+    const json = argv.includes("--json");
+    const reporter = createReporter(json, json ? stdout : stderr, stderr);
+    reporter.setupError("usage", `${error.message}\n${HELP_POINTER}`);
     return EXIT.usage;
   }
   if (options.help) {
     stdout.write(`${usage()}\n`);
     return EXIT.ok;
   }
+  const reporter = createReporter(options.json, stdout, stderr);
   if (options.list) {
-    STEPS.forEach((step, i) => {
-      stdout.write(`${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}\n`);
-    });
+    reporter.list(STEPS);
     return EXIT.ok;
   }
-  const reporter = createReporter(options.json, stdout, stderr);
   // The samples mask tokens by default; --show-secrets changes that default for this run only.
   const revealed = revealSecrets();
   setRevealSecrets(options.showSecrets);
@@ -102,7 +106,7 @@ async function run(
       });
       if (typeof client === "number") return client;
 
-      const session = new Session(store, mode.config.endpoint);
+      const session = new Session(store, mode.config.endpoint, reporter);
       reporter.mode(mode.name, mode.config.endpoint, mode.announce);
       const started = performance.now();
       const steps = options.steps.flatMap((id) => findStep(id) ?? []);
@@ -132,6 +136,9 @@ async function run(
         seconds: (performance.now() - started) / 1000,
         leftoverIdentities: left.leftover,
         keptOnPurpose: left.keptOnPurpose,
+        identities: left.identities,
+        storeFile: fromRoot(store.file),
+        ...(left.deletingStep ? { deletingStep: left.deletingStep } : {}),
       });
       if (interrupted) return signalExitCode(interrupted);
       return ok ? EXIT.ok : EXIT.stepFailed;

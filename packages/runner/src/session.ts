@@ -2,14 +2,17 @@
  * The run's identities: which one the steps share, which ones this run made (clean-up deletes them), the
  * tokens issued, and what is remembered in the identity store between runs.
  */
-import type { IdentityStore } from "@acs-quickstart/core";
+import { type IdentityStore, maskToken } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import type { Reporter } from "./reporters/index.js";
 import type { StepContext, StepSession, TutorialStep } from "./step.js";
 import { STEPS } from "./steps.js";
 
 export class Session {
   /** Identities this run made and has not deleted, by id. */
   readonly created = new Map<string, CommunicationUserIdentifier>();
+  /** Every identity this run made, deleted since or not. */
+  private readonly madeIds = new Set<string>();
   /** The identity the steps share, once known. */
   shared: CommunicationUserIdentifier | undefined;
   /** Whether `shared` came from the identity store (an earlier run) rather than from this run. */
@@ -20,6 +23,7 @@ export class Session {
     private readonly store: IdentityStore,
     /** The resource the identities belong to. */
     readonly endpoint: string,
+    private readonly reporter: Reporter,
   ) {}
 
   /** The session as the step `step` sees it while it runs with `context`. */
@@ -44,6 +48,8 @@ export class Session {
       created: async (identity, options = {}) => {
         if (options.shared) this.shared ??= identity;
         this.created.set(identity.communicationUserId, identity);
+        this.madeIds.add(identity.communicationUserId);
+        this.reporter.identityCreated(step, identity.communicationUserId, options.shared === true);
         await this.store.add({
           id: identity.communicationUserId,
           endpoint: this.endpoint,
@@ -53,15 +59,22 @@ export class Session {
       },
       deleted: async (identity) => {
         this.created.delete(identity.communicationUserId);
+        this.reporter.identityDeleted(identity.communicationUserId, step);
         if (this.shared?.communicationUserId === identity.communicationUserId) this.shared = undefined;
         await this.store.remove(identity.communicationUserId);
       },
-      tokenIssued: (identity, token) => {
+      tokenIssued: (identity, { token, expiresOn }, scopes) => {
         this.issued.push({ identity: identity.communicationUserId, token });
+        this.reporter.tokenIssued(step, identity.communicationUserId, maskToken(token), expiresOn, scopes);
       },
       tokens: (identity) =>
         this.issued.filter((t) => t.identity === identity.communicationUserId).map((t) => t.token),
     };
+  }
+
+  /** Whether this run made the identity `id` (whether or not it was deleted since). */
+  made(id: string): boolean {
+    return this.madeIds.has(id);
   }
 
   /** The shared identity when this run made it (and so would delete it), else `undefined`. */

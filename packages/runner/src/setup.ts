@@ -2,7 +2,8 @@
  * Before anything is sent: the configuration, the runner's settings and the state folder are checked (a
  * mistake exits 2), then the mode starts (the in-process emulator, or a configured resource).
  */
-import { join } from "node:path";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import {
   type Config,
   ConfigError,
@@ -33,12 +34,23 @@ export async function prepare(
   envFile: string | false | undefined,
   reporter: Reporter,
 ): Promise<Prepared | number> {
-  const setupError = (kind: "configuration" | "state", message: string) => {
+  const setupError = (kind: "usage" | "configuration" | "state", message: string) => {
     reporter.setupError(kind, message);
     return USAGE_ERROR;
   };
   let config: Config | undefined;
   let settings: Settings;
+  if (options.envFile !== undefined) {
+    // A path the learner typed: from the folder they typed it in (npm runs scripts from the package's folder).
+    const file = resolve(env.INIT_CWD ?? process.cwd(), options.envFile);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      return setupError(
+        "usage",
+        `--env-file ${options.envFile}: there is no such file (${file}).\n  Fix:      Give the path of a file of KEY=value lines, e.g. the connection.env the emulator writes.`,
+      );
+    }
+    envFile = file;
+  }
   try {
     // .env is read in every mode (it also holds the runner's own settings); --emulator only ignores the
     // resource it configures, even a mistyped one.

@@ -26,8 +26,15 @@ export interface StepSession {
   created(identity: CommunicationUserIdentifier, options?: { shared?: boolean }): Promise<void>;
   /** An identity this step deleted: clean-up no longer needs to, and later steps no longer use it. */
   deleted(identity: CommunicationUserIdentifier): Promise<void>;
-  /** An access token this step issued (a check can then show that revocation works). */
-  tokenIssued(identity: CommunicationUserIdentifier, token: string): void;
+  /**
+   * An access token this step issued, with the scopes it asked for (a check can then show that revocation
+   * works; `--json` reports it, masked unless --show-secrets).
+   */
+  tokenIssued(
+    identity: CommunicationUserIdentifier,
+    accessToken: { token: string; expiresOn: Date },
+    scopes: readonly string[],
+  ): void;
   /** The tokens issued in this run for an identity, oldest first. */
   tokens(identity: CommunicationUserIdentifier): readonly string[];
 }

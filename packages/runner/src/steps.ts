@@ -45,10 +45,9 @@ export const STEPS = [
     operations: ["issueAccessToken"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const identity = await session.identity();
-      const { token } = await issueAccessToken(client, identity, scopes);
-      session.tokenIssued(identity, token);
+      session.tokenIssued(identity, await issueAccessToken(client, identity, scopes), scopes);
       const custom = await issueAccessTokenWithCustomExpiration(client, identity, scopes, expiresInMinutes);
-      session.tokenIssued(identity, custom.token);
+      session.tokenIssued(identity, custom, scopes);
     },
   },
   {
@@ -61,11 +60,11 @@ export const STEPS = [
     sharedIdentity: "none",
     operations: ["createIdentity"],
     async run({ client, session, scopes, expiresInMinutes }) {
-      const { user, token } = await createIdentityAndToken(client, scopes, {
+      const { user, ...accessToken } = await createIdentityAndToken(client, scopes, {
         tokenExpiresInMinutes: expiresInMinutes,
       });
       await session.created(user);
-      session.tokenIssued(user, token);
+      session.tokenIssued(user, accessToken, scopes);
     },
   },
   {
@@ -79,10 +78,10 @@ export const STEPS = [
     operations: ["issueAccessToken"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const identity = await session.identity();
-      const { token } = await refreshAccessToken(client, identity, scopes, {
+      const refreshed = await refreshAccessToken(client, identity, scopes, {
         tokenExpiresInMinutes: expiresInMinutes,
       });
-      session.tokenIssued(identity, token);
+      session.tokenIssued(identity, refreshed, scopes);
     },
   },
   {

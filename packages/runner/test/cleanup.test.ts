@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { IdentityStore } from "@acs-quickstart/core";
 import { describe, expect, it } from "vitest";
-import { leftByEarlierRuns } from "../src/cleanup.js";
+import { earlierToDelete } from "../src/cleanup.js";
 import { STEPS } from "../src/index.js";
 import {
   emulatorIdentities,
@@ -43,7 +43,7 @@ describe("clean-up through the runner", () => {
   });
 });
 
-describe("leftByEarlierRuns", () => {
+describe("earlierToDelete", () => {
   const endpoint = "https://acs-emulator.localhost/";
   const creator = STEPS.find((s) => s.sharedIdentity === "creates")?.id;
   const ownMaker = STEPS.find((s) => s.sharedIdentity === "none")?.id;
@@ -70,7 +70,7 @@ describe("leftByEarlierRuns", () => {
       },
       { id: "d", createdBy: creator, pendingCleanup: true },
     ]);
-    const left = await leftByEarlierRuns(
+    const left = await earlierToDelete(
       store,
       endpoint,
       new Map([["d", { communicationUserId: "d" }]]),
@@ -87,8 +87,8 @@ describe("leftByEarlierRuns", () => {
       { id: "new-shared", createdBy: creator },
     ]);
     const kept = { communicationUserId: "new-shared" };
-    const left = await leftByEarlierRuns(store, endpoint, new Map([["new-shared", kept]]), kept);
+    const left = await earlierToDelete(store, endpoint, new Map([["new-shared", kept]]), kept);
     expect(left.map((i) => i.id).sort()).toEqual(["by-hand", "old-shared"]);
-    expect(await leftByEarlierRuns(store, endpoint, new Map(), undefined)).toEqual([]);
+    expect(await earlierToDelete(store, endpoint, new Map(), undefined)).toEqual([]);
   });
 });

@@ -122,7 +122,10 @@ describe("bad flags: exit 2, a message naming what to fix, no stack trace", () =
       const where = `${JSON.stringify(args)}:\n${run.stderr}`;
       expect(run.code, where).toBe(2);
       expect(run.stderr, where).toMatch(message);
-      expect(run.stderr, where).toContain("Usage: npm run quickstart");
+      // One line that says what is wrong, one that says where the options are; not the whole help.
+      expect(run.stderr, where).toContain("\nRun `npm run quickstart -- --help` for the options.\n");
+      expect(run.stderr, where).not.toContain("Usage: npm run quickstart");
+      expect(run.stderr.trim().split("\n").length, where).toBeLessThanOrEqual(3);
       expect(run.stderr, where).not.toMatch(NO_STACK);
     }
   });
@@ -130,7 +133,12 @@ describe("bad flags: exit 2, a message naming what to fix, no stack trace", () =
 
 describe("help and list", () => {
   it("the help lists every option of the table, and every option it lists is accepted", () => {
-    const example: Record<string, string> = { ID: STEP_IDS[0] as string, "a,b": "chat", MINUTES: "60" };
+    const example: Record<string, string> = {
+      ID: STEP_IDS[0] as string,
+      "a,b": "chat",
+      MINUTES: "60",
+      FILE: "workshop.env",
+    };
     const help = usage();
     for (const option of OPTION_GROUPS.flatMap((group) => group.options)) {
       expect(help).toContain(`--${option.name}${option.value ? ` ${option.value}` : ""}`);

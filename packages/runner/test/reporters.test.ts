@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { STEPS } from "../src/index.js";
 import { createReporter, type RunSummary } from "../src/reporters/index.js";
+import { validateEvent } from "./helpers/events.js";
 
 const step = STEPS[1] as (typeof STEPS)[number];
 const diagnosis = {
@@ -33,6 +34,8 @@ function summaryOf(overrides: Partial<RunSummary> = {}): RunSummary {
     seconds: 0.42,
     leftoverIdentities: 0,
     keptOnPurpose: false,
+    identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [] },
+    storeFile: ".quickstart/identities.json",
     ...overrides,
   };
 }
@@ -58,18 +61,32 @@ describe("--json", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(events).toEqual([
-      { event: "mode", mode: "emulator", endpoint: "https://acs-emulator.localhost/" },
-      { event: "step-start", step: step.id, title: step.title },
-      { event: "output", step: step.id, text: "Issued an access token" },
+      { v: 1, event: "mode", mode: "emulator", endpoint: "https://acs-emulator.localhost/" },
+      { v: 1, event: "step-start", step: step.id, title: step.title, index: 2, total: 6 },
+      { v: 1, event: "output", step: step.id, text: "Issued an access token" },
       {
+        v: 1,
         event: "step-end",
         step: step.id,
         ok: false,
         ms: 12,
-        error: { code: "throttled", summary: "Too many requests." },
+        error: { code: "throttled", summary: "Too many requests.", fix: "Wait a little." },
       },
-      { event: "summary", ok: false, mode: "emulator", steps: 2, passed: 1, leftoverIdentities: 0 },
+      {
+        v: 1,
+        event: "summary",
+        ok: false,
+        outcome: "failed",
+        mode: "emulator",
+        selected: 6,
+        steps: 2,
+        passed: 1,
+        seconds: 0.42,
+        leftoverIdentities: 0,
+        identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [] },
+      },
     ]);
+    for (const event of events) expect(validateEvent(event), JSON.stringify(event)).toEqual([]);
     expect(err.join("")).toContain("Clean-up: deleting 1 identity");
     expect(err.join("")).toContain("Fix: Wait a little.");
   });

@@ -10,8 +10,7 @@ export const revocationCheck: StepCheck = {
     if (!validateToken) return;
     const identity = await session.identity();
     if (session.tokens(identity).length > 0) return;
-    const { token } = await client.getToken(identity, scopes);
-    session.tokenIssued(identity, token);
+    session.tokenIssued(identity, await client.getToken(identity, scopes), scopes);
     console.log(
       "(For the emulator-only check below, the runner first issued a token that this step will revoke.)",
     );
@@ -36,8 +35,9 @@ export const revocationCheck: StepCheck = {
       );
       if (before.valid) throw new Error("The emulator still accepts a token issued before the revocation.");
     }
-    const { token } = await client.getToken(identity, scopes);
-    const after = await validateToken(token);
+    const issued = await client.getToken(identity, scopes);
+    session.tokenIssued(identity, issued, scopes);
+    const after = await validateToken(issued.token);
     console.log(
       `  a token issued after the revocation:  ${after.valid ? "valid" : `invalid (${after.reason})`}`,
     );

@@ -17,6 +17,11 @@ export function humanReporter(out: Writer): Reporter {
   const say = (text = "") => out.write(`${text}\n`);
   return {
     setupError: (_kind, message) => say(message),
+    list: (steps) =>
+      steps.forEach((step, i) => {
+        say(`${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}`);
+      }),
+    notice: (notice) => say(`Note: ${notice.message}`),
     mode: (_name, _endpoint, announce) => say(announce),
     stepStart: (step, index, total) => say(`\n[${index + 1}/${total}] ${step.title}  (${step.id})`),
     stepCode(step, regions) {
@@ -39,6 +44,11 @@ export function humanReporter(out: Writer): Reporter {
       else
         say(`✖ failed (${result.ms} ms)${result.diagnosis ? `\n${formatDiagnosis(result.diagnosis)}` : ""}`);
     },
+    identityCreated: () => {}, // the step's own output says so
+    identityDeleted: (identity, step) => {
+      if (!step) say(`  deleted ${identity}`);
+    },
+    tokenIssued: () => {}, // the step's own output shows it
     note: say,
     summary(s) {
       const kept = s.keptOnPurpose && s.leftoverIdentities > 0 ? " (kept on purpose)" : "";
@@ -46,6 +56,29 @@ export function humanReporter(out: Writer): Reporter {
         `\n${OUTCOME[s.outcome]}: ${s.passed} of ${plural(s.selected, "step")} ok in ${s.seconds.toFixed(1)} s ` +
           `(${s.mode} mode). Identities left behind: ${s.leftoverIdentities}${kept}.`,
       );
+      const { leftByThisRun, keptForNextStep, leftByEarlierRuns } = s.identities;
+      const lines = [
+        ...(keptForNextStep.length > 0
+          ? [
+              `  Kept for the next step: ${keptForNextStep.join(", ")}${s.deletingStep ? ` (step ${s.deletingStep.number}, ${s.deletingStep.id}, deletes it)` : ""}.`,
+            ]
+          : []),
+        ...(leftByThisRun.length > 0
+          ? [
+              `  Left by this run${s.keptOnPurpose ? " (--keep)" : ", not deleted"}: ${leftByThisRun.join(", ")}.`,
+            ]
+          : []),
+        ...(leftByEarlierRuns.length > 0
+          ? [`  Left by earlier runs, still in ${s.storeFile}: ${leftByEarlierRuns.join(", ")}.`]
+          : []),
+      ];
+      if (lines.length > 0)
+        say(
+          [
+            ...lines,
+            "  To delete every identity stored for this resource: npm run quickstart -- --clean-up",
+          ].join("\n"),
+        );
     },
   };
 }

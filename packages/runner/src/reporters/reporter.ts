@@ -15,6 +15,16 @@ export interface StepResult {
   interrupted?: NodeJS.Signals;
 }
 
+/** The identities a run leaves, by who left them (ids). */
+export interface IdentitiesLeft {
+  /** Made by this run and still there (kept with --keep, or clean-up could not delete them). */
+  leftByThisRun: string[];
+  /** The identity the steps share, kept by --keep-for-next-step. */
+  keptForNextStep: string[];
+  /** Still stored for this resource by earlier runs (`--clean-up` deletes them). */
+  leftByEarlierRuns: string[];
+}
+
 export interface RunSummary {
   ok: boolean;
   /** done: every step ok; failed: a step failed or did not run; interrupted: a signal; cleanup-failed. */
@@ -29,11 +39,26 @@ export interface RunSummary {
   leftoverIdentities: number;
   /** Whether those were kept on purpose (--keep, --keep-for-next-step). */
   keptOnPurpose: boolean;
+  identities: IdentitiesLeft;
+  /** Where the identity store is, as a learner would type it. */
+  storeFile: string;
+  /** The step that deletes the identity the steps share (named when one is kept for the next step). */
+  deletingStep?: { number: number; id: string };
+}
+
+/** A notice about the configuration (the run goes on). */
+export interface Notice {
+  kind: "shadowed-variable" | "unread-variable";
+  variable: string;
+  message: string;
 }
 
 export interface Reporter {
-  /** A mistake found before anything was sent (configuration, state): the run exits 2. */
-  setupError(kind: "configuration" | "state", message: string): void;
+  /** A mistake found before anything was sent (usage, configuration, state): the run exits 2. */
+  setupError(kind: "usage" | "configuration" | "state", message: string): void;
+  /** `--list`: the steps. */
+  list(steps: readonly TutorialStep[]): void;
+  notice(notice: Notice): void;
   mode(name: "emulator" | "live", endpoint: string, announce: string): void;
   stepStart(step: TutorialStep, index: number, total: number): void;
   /** `--pause`: the code the step is about to run. */
@@ -41,6 +66,17 @@ export interface Reporter {
   /** A line (or lines) the step printed. */
   output(step: TutorialStep, text: string): void;
   stepEnd(step: TutorialStep, result: StepResult): void;
+  identityCreated(step: TutorialStep, identity: string, shared: boolean): void;
+  /** Deleted by a step, or (without one) by clean-up. */
+  identityDeleted(identity: string, step?: TutorialStep): void;
+  /** `token` is as it may be shown: masked unless --show-secrets. */
+  tokenIssued(
+    step: TutorialStep,
+    identity: string,
+    token: string,
+    expiresOn: Date,
+    scopes: readonly string[],
+  ): void;
   /** A message for a person only (clean-up, signals, what is kept). */
   note(text: string): void;
   summary(summary: RunSummary): void;

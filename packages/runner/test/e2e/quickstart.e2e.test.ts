@@ -79,13 +79,13 @@ describe.concurrent("failures and interrupts", () => {
 });
 
 describe("the process", () => {
-  it("a usage error exits 2 with the message and the usage, and no stack trace", async () => {
+  it("a usage error exits 2 with the message and where the options are, and no stack trace", async () => {
     const run = await spawnQuickstart(["--step", "make-coffee"], {
       env: { ACS_QUICKSTART_STATE_DIR: freshStateDir() },
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Unknown step id 'make-coffee'.*create-identity, issue-access-token/);
-    expect(run.stderr).toContain("Usage: npm run quickstart");
+    expect(run.stderr).toContain("Run `npm run quickstart -- --help` for the options.");
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createEmulator } from "@acs-quickstart/emulator";
 import { expect } from "vitest";
 import { findStep, type IdentityOperation, runQuickstart } from "../../src/index.js";
+import { assertValidEvent } from "./events.js";
 import { lineSplitter } from "./lines.js";
 
 export type Event = Record<string, unknown> & { event: string };
@@ -86,6 +87,7 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
   const stdoutLines = lineSplitter((l) => {
     if (l.startsWith("{")) {
       const event = JSON.parse(l) as Event;
+      assertValidEvent(event);
       events.push(event);
       options.onEvent?.(event, signal);
     } else if (l) options.onLine?.(l, signal);

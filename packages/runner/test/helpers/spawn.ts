@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "@acs-quickstart/core";
+import { assertValidEvent } from "./events.js";
 import { lineSplitter } from "./lines.js";
 
 export const ROOT = repoRoot(import.meta.dirname);
@@ -67,6 +68,7 @@ export function spawnQuickstart(args: string[], options: RunOptions = {}): Promi
   const stdoutLines = lineSplitter((line) => {
     if (!line.startsWith("{")) return;
     const event = JSON.parse(line);
+    assertValidEvent(event);
     events.push(event);
     options.onEvent?.(event, child);
   });
