@@ -163,3 +163,83 @@ describe("help and list", () => {
     }
   });
 });
+
+describe("options npm took for itself (forgetting `--`)", () => {
+  const npm = (taken: string[], script = "quickstart") => ({
+    npm_lifecycle_event: script,
+    ...Object.fromEntries(taken.map((name) => [`npm_config_${name.replaceAll("-", "_")}`, "true"])),
+  });
+
+  it.each([
+    [["list"], [], "npm took --list for itself", "`npm run quickstart -- --list`"],
+    [
+      ["step"],
+      ["issue-access-token"],
+      "npm took --step",
+      "`npm run quickstart -- --step issue-access-token`",
+    ],
+    [
+      ["expires-in", "keep"],
+      ["90"],
+      "npm took --expires-in --keep",
+      "`npm run quickstart -- --expires-in 90 --keep`",
+    ],
+    [["pause"], ["--json"], "npm took --pause", "`npm run quickstart -- --pause --json`"],
+    [
+      ["scopes"],
+      ["chat,voip", "--", "--keep"],
+      "npm took --scopes",
+      "`npm run quickstart -- --scopes chat,voip --keep`",
+    ],
+  ])(
+    "npm took %j, the quickstart got %j: exit 2, the command that was meant",
+    async (taken, args, says, meant) => {
+      const run = await runInProcess(args, { env: npm(taken), unseeded: true });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(says);
+      expect(run.stderr).toContain(meant);
+      expect(run.events.find((e) => e.event === "step-start")).toBeUndefined();
+    },
+  );
+
+  it("in a sample's folder the command is npm start; options after -- are not npm's", async () => {
+    const run = await runInProcess(["--step", "x"], {
+      env: npm(["keep-for-next-step"], "start"),
+      unseeded: true,
+    });
+    expect(run.stderr).toContain("`npm start -- --keep-for-next-step --step x`");
+    const fine = await runInProcess(["--list"], {
+      env: { npm_lifecycle_event: "quickstart" },
+      unseeded: true,
+    });
+    expect(fine.code).toBe(0);
+  });
+});
+
+describe("--json outside a run", () => {
+  it("--list --json is one list event: the registry's steps", async () => {
+    const run = await runInProcess(["--list", "--json"], { unseeded: true });
+    expect(run.code).toBe(0);
+    expect(run.events).toEqual([
+      {
+        v: 1,
+        event: "list",
+        steps: STEPS.map(({ id, part, title, page }) => ({ id, part, title, page })),
+      },
+    ]);
+  });
+
+  it("a usage error with --json is an error event on stdout, and the message on stderr", async () => {
+    const run = await runInProcess(["--json", "--expires-in", "59"], { unseeded: true });
+    expect(run.code).toBe(2);
+    expect(run.events).toEqual([
+      {
+        v: 1,
+        event: "error",
+        kind: "usage",
+        message: expect.stringContaining("--expires-in 59 is out of range"),
+      },
+    ]);
+    expect(run.stderr).toContain("--expires-in 59 is out of range");
+  });
+});

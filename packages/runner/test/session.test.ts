@@ -110,3 +110,62 @@ describe("wasShared", () => {
     expect(wasShared("written-by-hand")).toBe(true);
   });
 });
+
+describe("what a run leaves, and by whom", () => {
+  it("after `npm start` in step 1, a full run names the identity step 1 kept; --clean-up deletes it", async () => {
+    const dir = await seededDir();
+    const env = { ACS_QUICKSTART_STATE_DIR: dir };
+    const first = await runInProcess(["--json", "--step", STEPS[0].id, "--keep-for-next-step"], { env });
+    const [kept] = emulatorIdentities(dir);
+    expect(summary(first)).toMatchObject({
+      leftoverIdentities: 1,
+      identities: { leftByThisRun: [], keptForNextStep: [kept], leftByEarlierRuns: [] },
+    });
+    expect(first.stderr).toContain(`Kept for the next step: ${kept}`);
+
+    const full = await runInProcess(["--json"], { env });
+    expect(full.code, full.stderr).toBe(0);
+    expect(summary(full)).toMatchObject({
+      ok: true,
+      leftoverIdentities: 0,
+      identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [kept] },
+    });
+    expect(full.stderr).toContain(`Left by earlier runs, still in ${dir}/identities.json: ${kept}.`);
+    expect(full.stderr).toContain("npm run quickstart -- --clean-up");
+    expect(emulatorIdentities(dir)).toEqual([kept]);
+
+    const clean = await runInProcess(["--json", "--clean-up"], { env });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.events.filter((e) => e.event === "step-start")).toEqual([]);
+    expect(clean.events).toContainEqual({ v: 1, event: "identity-deleted", identity: kept, by: "clean-up" });
+    expect(summary(clean)).toMatchObject({ ok: true, identities: { leftByEarlierRuns: [] } });
+    expect(emulatorIdentities(dir)).toEqual([]);
+    expect(storedIdentities(dir)).toEqual([]);
+  });
+
+  it("--keep: the run names what it kept, by id", async () => {
+    const run = await runInProcess(["--json", "--keep", "--to", STEPS[2].id]);
+    const made = run.events.filter((e) => e.event === "identity-created").map((e) => e.identity);
+    expect(made).toHaveLength(2);
+    expect(summary(run)).toMatchObject({ leftoverIdentities: 2, identities: { leftByThisRun: made } });
+    expect(run.stderr).toContain(`Left by this run (--keep): ${made.join(", ")}.`);
+  });
+
+  it("events say which identities a run made and deleted, and which tokens it issued, masked", async () => {
+    const run = await runInProcess(["--json"]);
+    const created = run.events.filter((e) => e.event === "identity-created");
+    const deleted = run.events.filter((e) => e.event === "identity-deleted").map((e) => e.identity);
+    expect(created.map((e) => e.identity).sort()).toEqual([...deleted].sort());
+    expect(created.filter((e) => e.shared).map((e) => e.step)).toEqual([STEPS[0].id]);
+    const tokens = run.events.filter((e) => e.event === "token-issued");
+    expect(tokens.length).toBeGreaterThanOrEqual(4);
+    for (const t of tokens) {
+      expect(t.token).toMatch(/^eyJ[\w-]{9}… \(\d+ characters\)$/);
+      expect(t.scopes).toEqual(["voip"]);
+      expect(Date.parse(t.expiresOn as string)).toBeGreaterThan(Date.now());
+    }
+    const shown = await runInProcess(["--json", "--show-secrets", "--step", STEPS[2].id]);
+    const [whole] = shown.events.filter((e) => e.event === "token-issued");
+    expect(whole?.token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+});

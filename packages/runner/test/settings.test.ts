@@ -130,3 +130,30 @@ describe(".env", () => {
     expect(existsSync(join(stateFromDotenv, "emulator-state.json"))).toBe(true);
   });
 });
+
+describe("--env-file", () => {
+  it("reads the configuration from the file named, instead of .env", async () => {
+    const dir = freshDir();
+    const stateFromFile = join(dir, "state-from-file");
+    writeFileSync(join(dir, "workshop.env"), `ACS_QUICKSTART_STATE_DIR=${stateFromFile}\n`);
+    let stderr = "";
+    const code = await runQuickstart(["--json", "--step", "create-identity", "--env-file", "workshop.env"], {
+      // No ACS_QUICKSTART_STATE_DIR: the file provides it, read from where the command was typed.
+      env: { ACS_QUICKSTART_RETRY_DELAY_MS: "1", INIT_CWD: dir },
+      envFile: false,
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+      signals: new EventEmitter() as unknown as Pick<NodeJS.Process, "on" | "off">,
+    });
+    expect(code, stderr).toBe(0);
+    expect(existsSync(join(stateFromFile, "emulator-state.json"))).toBe(true);
+  });
+
+  it("a file that is not there: exit 2, the path it looked for", async () => {
+    const dir = freshDir();
+    const run = await runInProcess(["--env-file", "nope.env"], { env: { INIT_CWD: dir }, unseeded: true });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(`--env-file nope.env: there is no such file (${join(dir, "nope.env")})`);
+    expect(run.stdout).not.toMatch(NO_STACK);
+  });
+});
