@@ -45,7 +45,7 @@ export async function runSteps(run: StepsRun): Promise<StepsOutcome> {
     if (options.pause) {
       const source = join(repoRoot(), step.source);
       reporter.stepCode(step, regions(source, readFileSync(source, "utf8")));
-      await waitForEnter(reporter.note, () => signals.raise("SIGINT"));
+      await waitForEnter(reporter.note, signals.abortSignal, (signal) => signals.raise(signal));
       if (signals.interrupted()) break;
     }
     const result = await executeStep(step, run);

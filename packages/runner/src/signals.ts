@@ -1,14 +1,22 @@
 /**
- * Signals during a run. The first SIGINT or SIGTERM stops the steps (it aborts the requests in flight) and
- * lets clean-up run; during clean-up further signals are answered, not obeyed, so that what the run made is
- * still deleted. The exit code says which signal stopped the run (128 + n).
+ * Signals during a run. The first SIGINT (Ctrl-C), SIGTERM (kill, a CI timeout) or SIGHUP (the terminal was
+ * closed) stops the steps (it aborts the requests in flight, and a `--pause` prompt) and lets clean-up run;
+ * during clean-up further signals are answered, not obeyed, so that what the run made is still deleted. The
+ * exit code says which signal stopped the run (128 + n: 130, 143, 129).
  */
 import { constants } from "node:os";
 
 /** Where signals come from: `process`, or a test's own emitter. */
 export type SignalSource = Pick<NodeJS.Process, "on" | "off">;
 
-export const HANDLED_SIGNALS = ["SIGINT", "SIGTERM"] as const satisfies readonly NodeJS.Signals[];
+export const HANDLED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const satisfies readonly NodeJS.Signals[];
+
+/** What a person is told when a signal stops the run. */
+export const SIGNAL_NAMES: Record<(typeof HANDLED_SIGNALS)[number], string> = {
+  SIGINT: "Interrupted (Ctrl-C)",
+  SIGTERM: "Terminated",
+  SIGHUP: "Hangup (the terminal was closed)",
+};
 
 export interface RunSignals {
   /** Aborted by the first signal: every request of the steps listens to it. */
@@ -23,7 +31,7 @@ export interface RunSignals {
   dispose(): void;
 }
 
-/** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM. */
+/** 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }

@@ -5,14 +5,14 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { STEP_IDS } from "../src/index.js";
-import { listenForSignals, type SignalSource, signalExitCode } from "../src/signals.js";
+import { HANDLED_SIGNALS, listenForSignals, type SignalSource, signalExitCode } from "../src/signals.js";
 import { NO_STACK, nothingLeft, operationOf, runInProcess, summary } from "./helpers/in-process.js";
 
-export const INTERRUPT_RUNS = 2 * (1 + STEP_IDS.length) + 2;
+export const INTERRUPT_RUNS = HANDLED_SIGNALS.length * (1 + STEP_IDS.length) + 2;
 
-describe("SIGINT and SIGTERM at any point leave nothing behind", () => {
-  for (const name of ["SIGINT", "SIGTERM"] as const) {
-    const code = name === "SIGINT" ? 130 : 143;
+describe("SIGINT, SIGTERM and SIGHUP at any point leave nothing behind", () => {
+  for (const name of HANDLED_SIGNALS) {
+    const code = signalExitCode(name);
     it(`${name} right after start, and in the middle of each step's request`, async () => {
       const atStart = await runInProcess(["--json"], {
         onEvent: (event, signal) => event.event === "mode" && signal(name),

@@ -20,11 +20,12 @@ function both(a: Reporter, b: Reporter): Reporter {
 }
 
 export function createReporter(json: boolean, stdout: Writer, stderr: Writer): Reporter {
-  // `npm run quickstart | head` closes stdout early: keep running (and cleaning up) without it.
+  // `npm run quickstart | head` closes stdout early, a closed terminal (SIGHUP) fails every write: keep running
+  // (and cleaning up) without them.
   for (const stream of [stdout, stderr]) {
     if (stream !== process.stdout && stream !== process.stderr) continue;
     (stream as NodeJS.WriteStream).on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
     });
   }
   return json ? both(ndjsonReporter(stdout), humanReporter(stderr)) : humanReporter(stdout);
