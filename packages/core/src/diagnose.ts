@@ -14,6 +14,17 @@
  * No text here ever contains an access key or a whole token: messages are passed through
  * {@link redact} first.
  */
+import type { ProxyInUse } from "./proxy.js";
+
+/** What diagnose() may know about the request besides the error. */
+export interface DiagnoseContext {
+  /** The proxy the request went through (see proxyFor), when one applied. */
+  proxy?: ProxyInUse;
+  /** How the client signed in: with a key (HMAC) or with Microsoft Entra ID. Unknown: both are said. */
+  authentication?: "key" | "entra-id";
+  /** The endpoint's host[:port]. */
+  endpointHost?: string;
+}
 
 /** A failure, explained. */
 export interface Diagnosis {
@@ -50,9 +61,18 @@ interface Facts {
   onlyUnavailable: boolean;
   /** The error's own `fix` (ConfigError, StateError). */
   fix?: string;
+  context: DiagnoseContext;
 }
 
 type Row = { code: string; when: (f: Facts) => boolean; explain: (f: Facts) => Omit<Diagnosis, "code"> };
+
+const NO_PROXY_FIX =
+  "For the local emulator no proxy is needed: add its host to NO_PROXY (e.g. NO_PROXY=127.0.0.1,localhost), in .env or the shell.";
+const via = (f: Facts) =>
+  f.context.proxy ? `${f.context.proxy.url} (from ${f.context.proxy.variable})` : "";
+/** A status the proxy answered itself: it has none of the service's error codes. */
+const fromProxy = (f: Facts) =>
+  f.context.proxy !== undefined && f.status !== undefined && f.serviceCode === undefined;
 
 const TLS_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -222,12 +242,47 @@ const TABLE: Row[] = [
     }),
   },
   {
+    code: "proxy-unreachable",
+    when: (f) =>
+      f.context.proxy !== undefined &&
+      has(f, "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"),
+    explain: (f) => ({
+      summary: `The proxy ${via(f)} could not be reached: ${
+        has(f, "ECONNREFUSED")
+          ? "nothing listens there (the connection was refused)"
+          : "its host was not found"
+      }. Requests to ${f.context.endpointHost ?? "the endpoint"} go through it.`,
+      detail: [...f.codes].filter((code) => /^E[A-Z]+$/.test(code)).join(", "),
+      fix: `Check the proxy's address in ${f.context.proxy?.variable}, and that the proxy runs. ${NO_PROXY_FIX}`,
+    }),
+  },
+  {
+    code: "proxy-authentication",
+    when: (f) => fromProxy(f) && f.status === 407,
+    explain: (f) => ({
+      summary: `The proxy ${via(f)} wants credentials (HTTP 407 Proxy Authentication Required).`,
+      fix: f.context.proxy?.hasCredentials
+        ? `It does not accept the user name and password in ${f.context.proxy.variable}: check them with whoever runs the proxy. ${NO_PROXY_FIX}`
+        : `Put them in the proxy's URL: ${f.context.proxy?.variable}=http://<user>:<password>@<proxy host>:<port> (ask whoever runs the proxy; percent-encode special characters). ${NO_PROXY_FIX}`,
+    }),
+  },
+  {
+    code: "proxy-blocked",
+    when: (f) => fromProxy(f) && f.status !== undefined && [403, 502, 503, 504].includes(f.status),
+    explain: (f) => ({
+      summary: `The proxy ${via(f)} did not connect to ${f.context.endpointHost ?? "the endpoint"}: it answered HTTP ${f.status} itself (${f.status === 403 ? "blocked" : "the endpoint could not be reached from the proxy"}).`,
+      fix: `Ask whoever runs the proxy to allow ${f.context.endpointHost ?? "the endpoint's host"}, or go without it. ${NO_PROXY_FIX}`,
+    }),
+  },
+  {
     code: "untrusted-certificate",
     when: (f) => [...TLS_CODES].some((code) => f.codes.has(code)),
     explain: (f) => ({
       summary: `The server's TLS certificate is not trusted${at(f)}.`,
       detail: [...f.codes].filter((code) => TLS_CODES.has(code)).join(", "),
-      fix: "If this is the local emulator, trust its certificate: set NODE_EXTRA_CA_CERTS to the path of the emulator's certificate (PEM) before starting node. For Azure, check that nothing (a proxy, antivirus) intercepts HTTPS.",
+      fix: f.context.proxy
+        ? `Requests go through the proxy ${via(f)}, and the SDK trusts no extra certificate through a proxy. ${NO_PROXY_FIX} For Azure, the proxy may intercept HTTPS: ask for its certificate.`
+        : "If this is the local emulator, trust its certificate: set NODE_EXTRA_CA_CERTS to the path of the emulator's certificate (PEM) before starting node. For Azure, check that nothing (a proxy, antivirus) intercepts HTTPS.",
     }),
   },
   {
@@ -300,12 +355,21 @@ const TABLE: Row[] = [
   },
   {
     code: "forbidden",
-    when: (f) => f.status === 403,
+    when: (f) => f.status === 403 && f.context.authentication !== "key",
     explain: (f) => ({
       summary:
         "Signed in, but not allowed: the Microsoft Entra principal (app, user or managed identity) has no role on this Communication Services resource.",
       detail: serviceSaid(f),
       fix: 'Give it a role on the resource: Azure portal → your Communication Services resource → Access control (IAM) → Add role assignment → "Communication and Email Service Owner" (built-in role for Communication Services) or "Contributor" (the role Microsoft\'s "Authenticate using Microsoft Entra ID" quickstart assigns). New role assignments can take a few minutes to apply.',
+    }),
+  },
+  {
+    code: "forbidden",
+    when: (f) => f.status === 403,
+    explain: (f) => ({
+      summary: "The service refused the request (HTTP 403 Forbidden).",
+      detail: serviceSaid(f),
+      fix: `With an access key, a 403 means the resource does not allow this operation for it: check the resource on the Azure portal (its network and access settings), and that the key belongs to it (${KEYS_PAGE}).`,
     }),
   },
   {
@@ -347,8 +411,8 @@ const TABLE: Row[] = [
 ];
 
 /** Explains any thrown value. Always returns a diagnosis; the last resort is `unknown`. */
-export function diagnose(error: unknown): Diagnosis {
-  const facts = gather(error);
+export function diagnose(error: unknown, context: DiagnoseContext = {}): Diagnosis {
+  const facts = gather(error, context);
   for (const row of TABLE) {
     if (row.when(facts)) return { code: row.code, ...row.explain(facts) };
   }
@@ -393,7 +457,7 @@ function looksLikeKey(run: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-function gather(error: unknown): Facts {
+function gather(error: unknown, context: DiagnoseContext): Facts {
   const top = asRecord(error);
   const name = typeof top.name === "string" ? top.name : typeof error;
   const message = typeof top.message === "string" ? top.message : String(error);
@@ -405,6 +469,7 @@ function gather(error: unknown): Facts {
     codes: new Set(),
     onlyUnavailable: true,
     fix: typeof top.fix === "string" ? top.fix : undefined,
+    context,
   };
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number) => {

@@ -23,7 +23,7 @@ export {
   loadConfig,
   readSetting,
 } from "./config.js";
-export { type Diagnosis, diagnose, formatDiagnosis, redact } from "./diagnose.js";
+export { type DiagnoseContext, type Diagnosis, diagnose, formatDiagnosis, redact } from "./diagnose.js";
 export {
   formatExpiry,
   MASK_VISIBLE_CHARACTERS,
@@ -38,4 +38,5 @@ export {
   StateError,
   type StoredIdentity,
 } from "./identity-store.js";
+export { type ProxyInUse, proxyFor } from "./proxy.js";
 export { SCOPE_CAPABILITIES, TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "./tokens.js";

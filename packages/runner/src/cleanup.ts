@@ -6,6 +6,7 @@ import {
   type Config,
   type CreateIdentityClientOptions,
   createIdentityClient,
+  type DiagnoseContext,
   diagnose,
   formatDiagnosis,
   type IdentityStore,
@@ -55,6 +56,7 @@ export async function cleanUp(options: {
   clientOptions: CreateIdentityClientOptions;
   created: Map<string, CommunicationUserIdentifier>;
   earlier: readonly StoredIdentity[];
+  diagnoseContext: DiagnoseContext;
 }): Promise<string[]> {
   const { reporter, store, created, earlier } = options;
   if (created.size === 0 && earlier.length === 0) return [];
@@ -71,7 +73,7 @@ export async function cleanUp(options: {
       await cleaner.deleteUser({ communicationUserId: id });
       reporter.identityDeleted(id);
     } catch (error) {
-      const diagnosis = diagnose(error);
+      const diagnosis = diagnose(error, options.diagnoseContext);
       if (diagnosis.code !== "identity-not-found") {
         reporter.note(`  could not delete ${id}:\n${formatDiagnosis(diagnosis)}`);
         failed.push(id);
@@ -123,6 +125,7 @@ export async function finishIdentities(run: {
   signals: RunSignals;
   clientOptions: CreateIdentityClientOptions;
   requestTimeoutMs: number;
+  diagnoseContext: DiagnoseContext;
 }): Promise<Finished> {
   const { options, session, store, reporter } = run;
   const keptForNextStep = options.keepForNextStep ? session.sharedMadeHere() : undefined;
@@ -150,6 +153,7 @@ export async function finishIdentities(run: {
           clientOptions: run.clientOptions,
           created: session.created,
           earlier,
+          diagnoseContext: run.diagnoseContext,
         }),
     );
   }

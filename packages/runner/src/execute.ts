@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { diagnose, type IdentityStore, repoRoot } from "@acs-quickstart/core";
+import { type DiagnoseContext, diagnose, type IdentityStore, repoRoot } from "@acs-quickstart/core";
 import type { CommunicationIdentityClient } from "@azure/communication-identity";
 import type { RunOptions } from "./cli.js";
 import { capturingConsole } from "./console.js";
@@ -33,6 +33,8 @@ export interface StepsRun {
   store: IdentityStore;
   reporter: Reporter;
   signals: RunSignals;
+  /** What a diagnosis may know besides the error (the proxy, how the client signs in). */
+  diagnoseContext: DiagnoseContext;
 }
 
 /** Runs the steps in order until one fails or a signal stops the run. */
@@ -86,7 +88,7 @@ async function executeStep(step: TutorialStep, run: StepsRun): Promise<StepResul
     return {
       ok: false,
       ms: Math.round(performance.now() - started),
-      diagnosis: diagnose(error),
+      diagnosis: diagnose(error, run.diagnoseContext),
       ...(interrupted ? { interrupted } : {}),
     };
   }

@@ -7,8 +7,10 @@
 import {
   ConfigError,
   createIdentityClient,
+  type DiagnoseContext,
   diagnose,
   formatDiagnosis,
+  proxyFor,
   revealSecrets,
   setRevealSecrets,
 } from "@acs-quickstart/core";
@@ -107,10 +109,27 @@ async function run(
       if (typeof client === "number") return client;
 
       const session = new Session(store, mode.config.endpoint, reporter);
+      // The proxy the SDK will use for the endpoint (it reads process.env), and how the client signs in.
+      const proxy = mode.clientOptions.ignoreProxy ? undefined : proxyFor(mode.config.endpoint, process.env);
+      const diagnoseContext: DiagnoseContext = {
+        authentication: mode.config.kind === "entra-id" ? "entra-id" : "key",
+        endpointHost: new URL(mode.config.endpoint).host,
+        ...(proxy ? { proxy } : {}),
+      };
       reporter.mode(mode.name, mode.config.endpoint, mode.announce);
       const started = performance.now();
       const steps = options.steps.flatMap((id) => findStep(id) ?? []);
-      const outcome = await runSteps({ steps, options, client, session, mode, store, reporter, signals });
+      const outcome = await runSteps({
+        steps,
+        options,
+        client,
+        session,
+        mode,
+        store,
+        reporter,
+        signals,
+        diagnoseContext,
+      });
       const left = await finishIdentities({
         options,
         session,
@@ -120,6 +139,7 @@ async function run(
         signals,
         clientOptions: clientOptions(settings, mode, env),
         requestTimeoutMs: settings.requestTimeoutMs,
+        diagnoseContext,
       });
 
       // Identities that clean-up could not delete are a failure too: CI and scripts see it in the exit code.

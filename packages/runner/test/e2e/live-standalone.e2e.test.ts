@@ -29,4 +29,17 @@ describe("live mode against the standalone emulator, from a learner's own projec
     expect(run.code, run.stderr).toBe(0);
     expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, mode: "live" });
   });
+
+  it("a proxy for everything and NO_PROXY naming the emulator's host (the workshop's case): the run goes straight there", async () => {
+    const run = await spawnQuickstart(["--json", "--step", "create-identity"], {
+      env: {
+        ACS_QUICKSTART_STATE_DIR: freshStateDir(),
+        COMMUNICATION_SERVICES_CONNECTION_STRING: server.connectionString,
+        NODE_EXTRA_CA_CERTS: server.caPath,
+        HTTPS_PROXY: "http://127.0.0.1:9",
+        NO_PROXY: "localhost, 127.0.0.1",
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+  });
 });

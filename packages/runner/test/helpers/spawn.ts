@@ -52,7 +52,9 @@ export function spawnQuickstart(args: string[], options: RunOptions = {}): Promi
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     // Nothing from the developer's shell may change what a test sees: no resource, no emulator test hooks.
-    if (value !== undefined && !CONFIG_VARIABLES.includes(key) && !key.startsWith("ACS_")) env[key] = value;
+    // Nor a proxy (a test that wants one says so).
+    const proxy = /^(https?|all|no)_proxy$/i.test(key);
+    if (value !== undefined && !CONFIG_VARIABLES.includes(key) && !key.startsWith("ACS_") && !proxy) env[key] = value;
   }
   Object.assign(env, options.env);
   // As `npm run quickstart` does; preloaded test fixtures are TypeScript, so they come with tsx.
