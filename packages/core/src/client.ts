@@ -126,33 +126,36 @@ const EXTRA_CA_VARIABLE = "NODE_EXTRA_CA_CERTS";
 
 /**
  * Node reads NODE_EXTRA_CA_CERTS only when it starts, so the line `npm run emulator -- --env-file .env`
- * writes into `.env` would do nothing. The client trusts that certificate (on top of the usual ones) itself.
+ * writes into `.env` would do nothing, and a shell's own NODE_EXTRA_CA_CERTS (a company bundle) would hide it.
+ * The client trusts every file named (on top of the usual certificates) itself.
  */
 function extraCertificateAuthorities(
-  env: NodeJS.ProcessEnv,
+  files: readonly string[],
 ): CommunicationIdentityClientOptions["tlsOptions"] {
-  const file = env[EXTRA_CA_VARIABLE]?.trim();
-  if (!file) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(
-      EXTRA_CA_VARIABLE,
-      `names a file that cannot be read (${(error as NodeJS.ErrnoException).code}).`,
-      {
-        expected: "the path of a PEM certificate, e.g. the emulator's .quickstart/emulator/cert.pem",
-        fix: "Correct the path, or remove the line if you do not use the standalone emulator.",
-      },
-    );
-  }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new ConfigError(EXTRA_CA_VARIABLE, "names a file that holds no PEM certificate.", {
-      expected: "a file that starts with -----BEGIN CERTIFICATE-----",
-      fix: "Point it at the emulator's cert.pem (not key.pem).",
-    });
-  }
-  return { ca: [...rootCertificates, pem] };
+  if (files.length === 0) return undefined;
+  const pems = files.map((file) => {
+    let pem: string;
+    try {
+      pem = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new ConfigError(
+        EXTRA_CA_VARIABLE,
+        `names a file that cannot be read (${(error as NodeJS.ErrnoException).code}): ${file}`,
+        {
+          expected: "the path of a PEM certificate, e.g. the emulator's .quickstart/emulator/cert.pem",
+          fix: "Correct the path, or remove the line if you do not use the standalone emulator.",
+        },
+      );
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new ConfigError(EXTRA_CA_VARIABLE, `names a file that holds no PEM certificate: ${file}`, {
+        expected: "a file that starts with -----BEGIN CERTIFICATE-----",
+        fix: "Point it at the emulator's cert.pem (not key.pem).",
+      });
+    }
+    return pem;
+  });
+  return { ca: [...rootCertificates, ...pems] };
 }
 
 /**
@@ -168,7 +171,9 @@ export async function createIdentityClient(
   options: CreateIdentityClientOptions = {},
 ): Promise<CommunicationIdentityClient> {
   const { credential, requestTimeoutMs, abortSignal, ignoreProxy, env, ...rest } = options;
-  const tlsOptions = rest.tlsOptions ?? extraCertificateAuthorities(env ?? process.env);
+  const fromEnv = (env ?? process.env)[EXTRA_CA_VARIABLE]?.trim();
+  const tlsOptions =
+    rest.tlsOptions ?? extraCertificateAuthorities(config.caFiles ?? (fromEnv ? [fromEnv] : []));
   const clientOptions: CommunicationIdentityClientOptions = {
     ...rest,
     ...(tlsOptions ? { tlsOptions } : {}),

@@ -8,6 +8,10 @@
  * 3. `COMMUNICATION_SERVICES_ENDPOINT` alone: sign in with Microsoft Entra ID through `DefaultAzureCredential`
  *    (which reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, or uses `az login`).
  *
+ * Microsoft's quickstart page spells the key COMMUNICATION_SERVICES_ACCESSKEY: that name is read too. Other
+ * spellings (COMMUNICATION_CONNECTION_STRING, AZURE_COMMUNICATION_CONNECTION_STRING, …) are not read, and are
+ * named in a notice (or an error, where they would otherwise change how the client signs in).
+ *
  * Values come from the environment, then from `<repo root>/.env` for variables that are not set
  * at all. An EMPTY variable counts as "not set" (so `.env.sample`, copied as it is, means "not
  * configured"); a variable that is present but empty still shadows `.env`, which is how the test
@@ -18,13 +22,20 @@
  */
 import path from "node:path";
 import { accessKeyProblem, isAccessKey, repoRoot } from "@acs-quickstart/common";
-import dotenv from "dotenv";
+import { ACCESS_KEY_ALIASES, type ConfigNotice, loadEnvFile, unreadVariables } from "./env-file.js";
 
 /** What {@link loadConfig} found: where the resource is, and how the client proves who it is. */
-export type Config =
+export type Config = (
   | { kind: "connection-string"; endpoint: string; connectionString: string }
   | { kind: "access-key"; endpoint: string; accessKey: string }
-  | { kind: "entra-id"; endpoint: string };
+  | { kind: "entra-id"; endpoint: string }
+) & {
+  /**
+   * Certificate files (PEM) to trust besides the usual ones: NODE_EXTRA_CA_CERTS from the environment and,
+   * when the env file names a different one, that one too (Node itself reads only the environment's, at start).
+   */
+  caFiles?: readonly string[];
+};
 
 export const CONNECTION_STRING_VARIABLE = "COMMUNICATION_SERVICES_CONNECTION_STRING";
 export const ENDPOINT_VARIABLE = "COMMUNICATION_SERVICES_ENDPOINT";
@@ -39,12 +50,15 @@ const EXPECTED: Record<string, string> = {
   [ACCESS_KEY_VARIABLE]: "<base64 key>, for example 88 characters ending in '='",
 };
 
+for (const alias of ACCESS_KEY_ALIASES) EXPECTED[alias] = EXPECTED[ACCESS_KEY_VARIABLE] as string;
+
 /** The usual fix for each variable: copy it again from the portal. */
 const COPY_AGAIN: Record<string, string> = {
   [CONNECTION_STRING_VARIABLE]: `Copy "Connection string" under "Primary key" from ${KEYS_PAGE}, and paste it unchanged.`,
   [ENDPOINT_VARIABLE]: `Copy "Endpoint" from ${KEYS_PAGE}.`,
   [ACCESS_KEY_VARIABLE]: `Copy "Key" under "Primary key" from ${KEYS_PAGE}.`,
 };
+for (const alias of ACCESS_KEY_ALIASES) COPY_AGAIN[alias] = COPY_AGAIN[ACCESS_KEY_VARIABLE] as string;
 
 /**
  * A configuration mistake, found before anything is sent. The message has several lines:
@@ -83,6 +97,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** The `.env` file to load, or `false` for none. Default: `<repo root>/.env`. A missing file is fine. */
   envFile?: string | false;
+  /** Told what is worth a line: a shell variable hiding the file's, a variable this quickstart does not read. */
+  onNotice?: (notice: ConfigNotice) => void;
 }
 
 /**
@@ -94,11 +110,44 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions = {}): Config | undefined {
   const env = options.env ?? process.env;
   const envFile = options.envFile ?? path.join(repoRoot(), ".env");
-  const sourceOf = loadEnvFile(env, envFile);
+  let loaded: ReturnType<typeof loadEnvFile>;
+  try {
+    loaded = loadEnvFile(env, envFile);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(".env", `could not be read (${code ?? (error as Error).message}).`, {
+      expected: `a readable file at ${envFile}, or no file at all`,
+      fix: "Check the file's permissions, or delete it and copy .env.sample to .env again.",
+    });
+  }
+  for (const notice of loaded.shadowed) options.onNotice?.(notice);
+  const { sourceOf } = loaded;
+  const unread = unreadVariables(env);
+  const caFiles = [...new Set([env.NODE_EXTRA_CA_CERTS, loaded.fileValues.NODE_EXTRA_CA_CERTS])].filter(
+    (file): file is string => typeof file === "string" && file.trim() !== "",
+  );
+  const trust = caFiles.length > 0 ? { caFiles } : {};
+  const config = resolveConfig(env, sourceOf, unread);
+  for (const { variable, meant } of unread) {
+    options.onNotice?.({
+      kind: "unread-variable",
+      variable,
+      message: `${variable} is set, but this quickstart reads ${meant}${
+        config ? "" : ": no resource is configured"
+      }. To use it, rename it (in .env or the shell).`,
+    });
+  }
+  return config ? { ...config, ...trust } : undefined;
+}
 
+function resolveConfig(
+  env: NodeJS.ProcessEnv,
+  sourceOf: (variable: string) => string,
+  unread: ReadonlyArray<{ variable: string; meant: string }>,
+): Config | undefined {
   const connectionString = read(env, CONNECTION_STRING_VARIABLE);
   const endpoint = read(env, ENDPOINT_VARIABLE);
-  const accessKey = read(env, ACCESS_KEY_VARIABLE);
+  const key = readAccessKey(env, sourceOf);
 
   if (connectionString !== undefined) {
     const source = sourceOf(CONNECTION_STRING_VARIABLE);
@@ -107,21 +156,55 @@ export function loadConfig(options: LoadConfigOptions = {}): Config | undefined 
   }
   if (endpoint !== undefined) {
     const url = checkEndpoint(ENDPOINT_VARIABLE, endpoint, sourceOf(ENDPOINT_VARIABLE));
-    if (accessKey === undefined) {
+    if (key === undefined) {
+      // Never sign in another way because of a misspelt name: a key under another name stops the run.
+      const misspelt = unread.find((u) => u.meant === ACCESS_KEY_VARIABLE);
+      if (misspelt) {
+        throw new ConfigError(
+          ENDPOINT_VARIABLE,
+          `is set without ${ACCESS_KEY_VARIABLE}, so the client would sign in with Microsoft Entra ID; but ${misspelt.variable} is set, and this quickstart does not read it.`,
+          {
+            expected: `${ENDPOINT_VARIABLE} with ${ACCESS_KEY_VARIABLE} (or ${ACCESS_KEY_ALIASES.join(", ")}), or ${ENDPOINT_VARIABLE} alone for Microsoft Entra ID`,
+            fix: `If ${misspelt.variable} holds the access key, rename it to ${ACCESS_KEY_VARIABLE}. To sign in with Microsoft Entra ID, remove ${misspelt.variable}.`,
+            source: sourceOf(ENDPOINT_VARIABLE),
+          },
+        );
+      }
       checkEntraVariables(env, sourceOf);
       return { kind: "entra-id", endpoint: url };
     }
-    checkAccessKey(ACCESS_KEY_VARIABLE, accessKey, sourceOf(ACCESS_KEY_VARIABLE));
-    return { kind: "access-key", endpoint: url, accessKey };
+    checkAccessKey(key.variable, key.value, sourceOf(key.variable));
+    return { kind: "access-key", endpoint: url, accessKey: key.value };
   }
-  if (accessKey !== undefined) {
-    throw new ConfigError(ACCESS_KEY_VARIABLE, `is set, but ${ENDPOINT_VARIABLE} is not.`, {
-      expected: `${ENDPOINT_VARIABLE}=${EXPECTED[ENDPOINT_VARIABLE]} together with ${ACCESS_KEY_VARIABLE}`,
+  if (key !== undefined) {
+    throw new ConfigError(key.variable, `is set, but ${ENDPOINT_VARIABLE} is not.`, {
+      expected: `${ENDPOINT_VARIABLE}=${EXPECTED[ENDPOINT_VARIABLE]} together with ${key.variable}`,
       fix: `An access key belongs to one resource: also set ${ENDPOINT_VARIABLE} (${KEYS_PAGE} → "Endpoint"), or use ${CONNECTION_STRING_VARIABLE} instead.`,
-      source: sourceOf(ACCESS_KEY_VARIABLE),
+      source: sourceOf(key.variable),
     });
   }
   return undefined;
+}
+
+/** The access key, under its name or the spelling of Microsoft's quickstart page; both with two values is an error. */
+function readAccessKey(
+  env: NodeJS.ProcessEnv,
+  sourceOf: (variable: string) => string,
+): { variable: string; value: string } | undefined {
+  const set = [ACCESS_KEY_VARIABLE, ...ACCESS_KEY_ALIASES].flatMap((variable) => {
+    const value = read(env, variable);
+    return value === undefined ? [] : [{ variable, value }];
+  });
+  const [first, ...others] = set;
+  const other = others.find((o) => o.value !== first?.value);
+  if (first && other) {
+    throw new ConfigError(other.variable, `and ${first.variable} are both set, to different values.`, {
+      expected: `one of them: the access key of the resource in ${ENDPOINT_VARIABLE}`,
+      fix: `Keep one (${ACCESS_KEY_VARIABLE} is the name this quickstart uses) and remove the other.`,
+      source: `${sourceOf(first.variable)} and ${sourceOf(other.variable)}`,
+    });
+  }
+  return first;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -213,26 +296,6 @@ export function describeConfig(config: Config): string {
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-/**
- * Loads `envFile` into `env` without overriding variables that are already present (even empty),
- * and returns a function telling where a variable came from, for error messages.
- */
-function loadEnvFile(env: NodeJS.ProcessEnv, envFile: string | false): (variable: string) => string {
-  const before = new Set(Object.keys(env));
-  if (envFile !== false) {
-    const result = dotenv.config({ path: envFile, quiet: true, processEnv: env as Record<string, string> });
-    const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
-    if (result.error && code !== "ENOENT") {
-      throw new ConfigError(".env", `could not be read (${code ?? result.error.message}).`, {
-        expected: `a readable file at ${envFile}, or no file at all`,
-        fix: "Check the file's permissions, or delete it and copy .env.sample to .env again.",
-      });
-    }
-  }
-  return (variable) =>
-    envFile !== false && !before.has(variable) ? `the .env file (${envFile})` : "the environment";
-}
 
 /** A variable's value, or `undefined` when it is missing or empty. */
 function read(env: NodeJS.ProcessEnv, variable: string): string | undefined {

@@ -75,6 +75,7 @@ const fromProxy = (f: Facts) =>
   f.context.proxy !== undefined && f.status !== undefined && f.serviceCode === undefined;
 
 const TLS_CODES = new Set([
+  "CERT_NOT_YET_VALID",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -98,6 +99,8 @@ const KEYS_PAGE = "Azure portal → your Communication Services resource → Set
 const APP_PAGE = "Azure portal → Microsoft Entra ID → App registrations → your app";
 
 const has = (f: Facts, ...codes: string[]) => codes.some((code) => f.codes.has(code));
+/** This computer's time, in UTC to the minute: what a certificate's dates are compared with. */
+const clockNow = () => `now ${new Date().toISOString().replace(/:\d\d\.\d+Z$/, "Z")} here`;
 const at = (f: Facts) => (f.host ? ` (${f.host})` : "");
 const serviceSaid = (f: Facts) =>
   `The service answered HTTP ${f.status}${f.serviceCode ? ` ${f.serviceCode}` : ""}${f.message ? `: ${f.message}` : "."}`;
@@ -272,6 +275,24 @@ const TABLE: Row[] = [
     explain: (f) => ({
       summary: `The proxy ${via(f)} did not connect to ${f.context.endpointHost ?? "the endpoint"}: it answered HTTP ${f.status} itself (${f.status === 403 ? "blocked" : "the endpoint could not be reached from the proxy"}).`,
       fix: `Ask whoever runs the proxy to allow ${f.context.endpointHost ?? "the endpoint's host"}, or go without it. ${NO_PROXY_FIX}`,
+    }),
+  },
+  {
+    code: "certificate-not-yet-valid",
+    when: (f) => has(f, "CERT_NOT_YET_VALID"),
+    explain: (f) => ({
+      summary: `The server's TLS certificate${at(f)} is not valid yet by this computer's clock (${clockNow()}): the clock is probably behind.`,
+      detail: "CERT_NOT_YET_VALID",
+      fix: "Set this computer's clock right (turn on automatic, network time). If the server is the emulator and its clock is the one that is off, set that one and restart it: it makes a certificate valid from a day before.",
+    }),
+  },
+  {
+    code: "certificate-expired",
+    when: (f) => has(f, "CERT_HAS_EXPIRED"),
+    explain: (f) => ({
+      summary: `The server's TLS certificate${at(f)} has expired by this computer's clock (${clockNow()}).`,
+      detail: "CERT_HAS_EXPIRED",
+      fix: "If this computer's clock is ahead, set it right (automatic, network time). If the server is the emulator, restart it: it makes a new certificate when its own has expired (learners then trust the new cert.pem).",
     }),
   },
   {

@@ -24,6 +24,7 @@ export {
   readSetting,
 } from "./config.js";
 export { type DiagnoseContext, type Diagnosis, diagnose, formatDiagnosis, redact } from "./diagnose.js";
+export { ACCESS_KEY_ALIASES, type ConfigNotice, unreadVariables } from "./env-file.js";
 export {
   formatExpiry,
   MASK_VISIBLE_CHARACTERS,

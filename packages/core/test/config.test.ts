@@ -328,3 +328,136 @@ describe("the .env file", () => {
     expect(env[CS]).toBe(CONNECTION_STRING);
   });
 });
+
+describe("Microsoft's spellings and near misses", () => {
+  const notices = (env: NodeJS.ProcessEnv, envFile: string | false = false) => {
+    const found: Array<{ kind: string; variable: string; message: string }> = [];
+    const config = loadConfig({ env: { ...env }, envFile, onNotice: (n) => found.push(n) });
+    return { config, found };
+  };
+
+  it("COMMUNICATION_SERVICES_ACCESSKEY (the spelling of Microsoft's quickstart page) is the access key", () => {
+    expect(load({ [EP]: ENDPOINT, COMMUNICATION_SERVICES_ACCESSKEY: KEY })).toEqual({
+      kind: "access-key",
+      endpoint: ENDPOINT,
+      accessKey: KEY,
+    });
+    expect(load({ [EP]: ENDPOINT, COMMUNICATION_SERVICES_ACCESSKEY: KEY, [AK]: KEY })).toMatchObject({
+      kind: "access-key",
+    });
+  });
+
+  it("the two spellings with different values: an error naming both, never a key", () => {
+    const error = failure({
+      [EP]: ENDPOINT,
+      COMMUNICATION_SERVICES_ACCESSKEY: KEY,
+      [AK]: `${KEY.slice(0, -4)}AAA=`,
+    });
+    expect(error.message).toContain("COMMUNICATION_SERVICES_ACCESSKEY");
+    expect(error.message).toContain(AK);
+    expectNoKey(error.message);
+  });
+
+  it("the page's key without an endpoint: named by the spelling that was used", () => {
+    const error = failure({ COMMUNICATION_SERVICES_ACCESSKEY: KEY });
+    expect(error.variable).toBe("COMMUNICATION_SERVICES_ACCESSKEY");
+    expect(error.message).toContain(`is set, but ${EP} is not`);
+  });
+
+  it.each([
+    ["COMMUNICATION_CONNECTION_STRING", CS],
+    ["AZURE_COMMUNICATION_CONNECTION_STRING", CS],
+    ["ACS_CONNECTION_STRING", CS],
+    ["COMMUNICATION_SERVICES_CONNECTIONSTRING", CS],
+    ["AZURE_COMMUNICATION_SERVICE_ENDPOINT", EP],
+    ["COMMUNICATION_SERVICE_ENDPOINT", EP],
+  ])("%s is not read: a notice says which variable is (%s), and nothing is configured", (variable, meant) => {
+    const value = meant === CS ? CONNECTION_STRING : ENDPOINT;
+    const { config, found } = notices({ [variable]: value });
+    expect(config).toBeUndefined();
+    expect(found).toEqual([
+      {
+        kind: "unread-variable",
+        variable,
+        message: `${variable} is set, but this quickstart reads ${meant}: no resource is configured. To use it, rename it (in .env or the shell).`,
+      },
+    ]);
+    expectNoKey(found[0]?.message ?? "");
+  });
+
+  it.each([
+    ["COMMUNICATION_SERVICES_KEY"],
+    ["AZURE_COMMUNICATION_ACCESS_KEY"],
+    ["ACS_ACCESS_KEY"],
+    ["COMMUNICATION_SERVICES_PRIMARY_KEY"],
+  ])(
+    "an endpoint with the key under %s: an error, never a silent switch to Microsoft Entra ID",
+    (variable) => {
+      const error = failure({ [EP]: ENDPOINT, [variable]: KEY });
+      expect(error.variable).toBe(EP);
+      expect(error.message).toContain(`${variable} is set, and this quickstart does not read it`);
+      expect(error.fix).toContain(`rename it to ${AK}`);
+      expectNoKey(error.message);
+    },
+  );
+
+  it("the quickstart's own variables (runner settings, emulator hooks) are not near misses", () => {
+    const { found } = notices({ ACS_EMULATOR_ACCESS_KEY: KEY, ACS_QUICKSTART_STATE_DIR: "/tmp/x" });
+    expect(found).toEqual([]);
+  });
+});
+
+describe("a shell variable that hides a different value in the env file", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "core-shadow-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const envFileWith = (lines: string) => {
+    const file = path.join(dir, `${createHash("sha1").update(lines).digest("hex").slice(0, 8)}.env`);
+    writeFileSync(file, lines);
+    return file;
+  };
+  const run = (env: NodeJS.ProcessEnv, lines: string) => {
+    const found: Array<{ kind: string; variable: string; message: string }> = [];
+    const file = envFileWith(lines);
+    const config = loadConfig({ env: { ...env }, envFile: file, onNotice: (n) => found.push(n) });
+    return { config, found, file };
+  };
+
+  it("NODE_EXTRA_CA_CERTS in the shell and another in the file: both trusted, said in one line", () => {
+    const { config, found, file } = run(
+      { NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt" },
+      `${CS}=${CONNECTION_STRING}\nNODE_EXTRA_CA_CERTS=/room/emulator/cert.pem\n`,
+    );
+    expect(config?.caFiles).toEqual(["/etc/ssl/certs/ca-certificates.crt", "/room/emulator/cert.pem"]);
+    expect(found).toEqual([
+      {
+        kind: "shadowed-variable",
+        variable: "NODE_EXTRA_CA_CERTS",
+        message: `NODE_EXTRA_CA_CERTS is set in the shell (/etc/ssl/certs/ca-certificates.crt) and differently in ${file} (/room/emulator/cert.pem): both certificates are trusted.`,
+      },
+    ]);
+  });
+
+  it("a connection string in the shell and another in the file: the shell's is used, said without either value", () => {
+    const other = `endpoint=https://other.communication.azure.com/;accesskey=${KEY}`;
+    const { config, found } = run({ [CS]: CONNECTION_STRING }, `${CS}=${other}\n`);
+    expect(config).toMatchObject({ endpoint: ENDPOINT });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toMatch(
+      new RegExp(`^${CS} is set in the shell and differently in .*: the shell's value is used\\.$`),
+    );
+    expectNoKey(found[0]?.message ?? "");
+  });
+
+  it("an empty shell variable hides the file's value: said, with how to undo it", () => {
+    const { config, found } = run({ [CS]: "" }, `${CS}=${CONNECTION_STRING}\n`);
+    expect(config).toBeUndefined();
+    expect(found[0]?.message).toContain(`${CS} is set but empty in the shell, so its value in`);
+    expect(found[0]?.message).toContain(`unset ${CS}`);
+  });
+
+  it("the same value, or a variable the run does not use: nothing to say", () => {
+    expect(
+      run({ [CS]: CONNECTION_STRING, EDITOR: "vim" }, `${CS}=${CONNECTION_STRING}\nEDITOR=nano\n`).found,
+    ).toEqual([]);
+  });
+});

@@ -351,3 +351,26 @@ describe("formatDiagnosis", () => {
     );
   });
 });
+
+describe("certificates and the clock", () => {
+  const tls = (code: string) =>
+    Object.assign(
+      new Error(code === "CERT_NOT_YET_VALID" ? "certificate is not yet valid" : "certificate has expired"),
+      {
+        name: "RestError",
+        code,
+        request: { url: "https://127.0.0.1:8443/identities" },
+      },
+    );
+
+  it.each([
+    ["CERT_NOT_YET_VALID", "certificate-not-yet-valid", "not valid yet by this computer's clock"],
+    ["CERT_HAS_EXPIRED", "certificate-expired", "has expired by this computer's clock"],
+  ])("%s names the clock, with this computer's time", (code, row, says) => {
+    const diagnosis = diagnose(tls(code));
+    expect(diagnosis.code).toBe(row);
+    expect(diagnosis.summary).toContain(says);
+    expect(diagnosis.summary).toMatch(/now \d{4}-\d\d-\d\dT\d\d:\d\dZ here/);
+    expect(diagnosis.fix).toMatch(/clock/);
+  });
+});

@@ -55,7 +55,11 @@ export async function prepare(
     // .env is read in every mode (it also holds the runner's own settings); --emulator only ignores the
     // resource it configures, even a mistyped one.
     try {
-      const loaded = loadConfig({ env, ...(envFile !== undefined ? { envFile } : {}) });
+      const loaded = loadConfig({
+        env,
+        ...(envFile !== undefined ? { envFile } : {}),
+        onNotice: (notice) => reporter.notice(notice),
+      });
       if (options.mode !== "emulator") config = loaded;
     } catch (error) {
       if (options.mode !== "emulator" || !(error instanceof ConfigError)) throw error;

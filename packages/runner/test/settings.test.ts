@@ -157,3 +157,48 @@ describe("--env-file", () => {
     expect(run.stdout).not.toMatch(NO_STACK);
   });
 });
+
+describe("variables this quickstart does not read", () => {
+  const key = Buffer.from("a near-miss key that must not be printed").toString("base64");
+  const connectionString = `endpoint=https://contoso.communication.azure.com/;accesskey=${key}`;
+
+  it("--live with the connection string under another name: exit 2, the name we read is said", async () => {
+    const run = await runInProcess(["--live", "--json"], {
+      env: { AZURE_COMMUNICATION_CONNECTION_STRING: connectionString },
+      unseeded: true,
+    });
+    expect(run.code).toBe(2);
+    expect(run.events[0]).toMatchObject({
+      event: "notice",
+      kind: "unread-variable",
+      variable: "AZURE_COMMUNICATION_CONNECTION_STRING",
+      message: expect.stringContaining("this quickstart reads COMMUNICATION_SERVICES_CONNECTION_STRING"),
+    });
+    expect(run.stderr).toContain("--live needs a Communication Services resource");
+    expect(`${run.stdout}${run.stderr}`).not.toContain(key);
+  });
+
+  it("without --live: the built-in emulator, and the run says why (never a silent switch)", async () => {
+    const run = await runInProcess(["--json", "--step", "create-identity"], {
+      env: { COMMUNICATION_CONNECTION_STRING: connectionString },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      "Note: COMMUNICATION_CONNECTION_STRING is set, but this quickstart reads COMMUNICATION_SERVICES_CONNECTION_STRING",
+    );
+    expect(run.events.find((e) => e.event === "mode")).toMatchObject({ mode: "emulator" });
+    expect(`${run.stdout}${run.stderr}`).not.toContain(key);
+  });
+
+  it("an endpoint and Microsoft's spelling of the key: access-key mode, not Microsoft Entra ID", async () => {
+    const run = await runInProcess(["--live", "--json"], {
+      env: {
+        COMMUNICATION_SERVICES_ENDPOINT: "https://127.0.0.1:9/",
+        COMMUNICATION_SERVICES_ACCESSKEY: key,
+        ACS_QUICKSTART_REQUEST_TIMEOUT_MS: "200",
+      },
+    });
+    expect(run.stderr).toContain("endpoint and access key for https://127.0.0.1:9/");
+    expect(run.stderr).not.toContain("Microsoft Entra ID");
+  });
+});

@@ -45,6 +45,8 @@ export interface RunOptions {
   onEvent?: (event: Record<string, unknown> & { event: string }, child: ReturnType<typeof spawn>) => void;
   cwd?: string;
   timeoutMs?: number;
+  /** A command the run goes through, e.g. `["faketime", "-f", "-5m"]` (a clock five minutes behind). */
+  through?: string[];
 }
 
 /** Runs `scripts/quickstart.ts` in a child process, as `npm run quickstart` does, and collects its output. */
@@ -54,12 +56,14 @@ export function spawnQuickstart(args: string[], options: RunOptions = {}): Promi
     // Nothing from the developer's shell may change what a test sees: no resource, no emulator test hooks.
     // Nor a proxy (a test that wants one says so).
     const proxy = /^(https?|all|no)_proxy$/i.test(key);
-    if (value !== undefined && !CONFIG_VARIABLES.includes(key) && !key.startsWith("ACS_") && !proxy) env[key] = value;
+    if (value !== undefined && !CONFIG_VARIABLES.includes(key) && !key.startsWith("ACS_") && !proxy)
+      env[key] = value;
   }
   Object.assign(env, options.env);
   // As `npm run quickstart` does; preloaded test fixtures are TypeScript, so they come with tsx.
   const imports = options.imports ? ["tsx", ...options.imports].flatMap((m) => ["--import", m]) : [];
-  const child = spawn(process.execPath, [...imports, LAUNCH, "scripts/quickstart.ts", ...args], {
+  const [command = process.execPath, ...prefix] = [...(options.through ?? []), process.execPath];
+  const child = spawn(command, [...prefix, ...imports, LAUNCH, "scripts/quickstart.ts", ...args], {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
