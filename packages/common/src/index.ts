@@ -5,9 +5,16 @@
  * - {@link repoRoot}, {@link stateDir}: the repository's root and the state folder (`ACS_QUICKSTART_STATE_DIR`)
  * - {@link writeAtomic}, {@link writeAtomicSync}: atomic, flushed file writes (write-file-atomic)
  * - {@link lockFile}, {@link withFileLock}: one process at a time per file (proper-lockfile), one staleness rule
- * - {@link isAccessKey}, {@link accessKeyProblem}: the form of an access key
+ * - {@link isAccessKey}, {@link accessKeyProblem}, {@link accessKeyNote}, {@link canonicalAccessKey}: the form of an access key
  */
-export { accessKeyProblem, isAccessKey, NEW_ACCESS_KEY_COMMAND } from "./access-key.js";
+export {
+  accessKeyNote,
+  accessKeyProblem,
+  canonicalAccessKey,
+  isAccessKey,
+  isCanonicalAccessKey,
+  NEW_ACCESS_KEY_COMMAND,
+} from "./access-key.js";
 export { type AtomicWriteOptions, writeAtomic, writeAtomicSync } from "./atomic-write.js";
 export {
   describeHolder,

@@ -21,7 +21,7 @@
  * names the variable, shows the expected shape and the fix, and never repeats the access key.
  */
 import path from "node:path";
-import { accessKeyProblem, isAccessKey, repoRoot } from "@acs-quickstart/common";
+import { accessKeyNote, accessKeyProblem, isAccessKey, repoRoot } from "@acs-quickstart/common";
 import { ACCESS_KEY_ALIASES, type ConfigNotice, loadEnvFile, unreadVariables } from "./env-file.js";
 
 /** What {@link loadConfig} found: where the resource is, and how the client proves who it is. */
@@ -127,7 +127,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config | undefined 
     (file): file is string => typeof file === "string" && file.trim() !== "",
   );
   const trust = caFiles.length > 0 ? { caFiles } : {};
-  const config = resolveConfig(env, sourceOf, unread);
+  const notes: ConfigNotice[] = [];
+  const config = resolveConfig(env, sourceOf, unread, notes);
+  for (const note of notes) options.onNotice?.(note);
   for (const { variable, meant } of unread) {
     options.onNotice?.({
       kind: "unread-variable",
@@ -144,18 +146,36 @@ function resolveConfig(
   env: NodeJS.ProcessEnv,
   sourceOf: (variable: string) => string,
   unread: ReadonlyArray<{ variable: string; meant: string }>,
+  notes: ConfigNotice[],
 ): Config | undefined {
   const connectionString = read(env, CONNECTION_STRING_VARIABLE);
   const endpoint = read(env, ENDPOINT_VARIABLE);
   const key = readAccessKey(env, sourceOf);
+  const noteKey = (variable: string, value: string) => {
+    const note = accessKeyNote(value);
+    if (note) {
+      notes.push({
+        kind: "unusual-value",
+        variable,
+        message: `${variable}: the access key is not written as the portal shows it (${note}). The SDK reads the same key from it; if the service answers 401 Denied, copy the key again.`,
+      });
+    }
+  };
 
   if (connectionString !== undefined) {
     const source = sourceOf(CONNECTION_STRING_VARIABLE);
-    const parsed = parseConnectionString(connectionString, source);
-    return { kind: "connection-string", endpoint: parsed.endpoint, connectionString };
+    checkPlaceholder(CONNECTION_STRING_VARIABLE, connectionString, source);
+    const tolerated = asTheSdkReads(CONNECTION_STRING_VARIABLE, connectionString);
+    const parsed = parseConnectionString(tolerated, source);
+    noteKey(CONNECTION_STRING_VARIABLE, parsed.accessKey);
+    return { kind: "connection-string", endpoint: parsed.endpoint, connectionString: tolerated };
   }
   if (endpoint !== undefined) {
-    const url = checkEndpoint(ENDPOINT_VARIABLE, endpoint, sourceOf(ENDPOINT_VARIABLE));
+    const url = checkEndpoint(
+      ENDPOINT_VARIABLE,
+      asTheSdkReads(ENDPOINT_VARIABLE, endpoint),
+      sourceOf(ENDPOINT_VARIABLE),
+    );
     if (key === undefined) {
       // Never sign in another way because of a misspelt name: a key under another name stops the run.
       const misspelt = unread.find((u) => u.meant === ACCESS_KEY_VARIABLE);
@@ -173,8 +193,11 @@ function resolveConfig(
       checkEntraVariables(env, sourceOf);
       return { kind: "entra-id", endpoint: url };
     }
-    checkAccessKey(key.variable, key.value, sourceOf(key.variable));
-    return { kind: "access-key", endpoint: url, accessKey: key.value };
+    checkPlaceholder(key.variable, key.value, sourceOf(key.variable));
+    const accessKey = asTheSdkReads(key.variable, key.value);
+    checkAccessKey(key.variable, accessKey, sourceOf(key.variable));
+    noteKey(key.variable, accessKey);
+    return { kind: "access-key", endpoint: url, accessKey };
   }
   if (key !== undefined) {
     throw new ConfigError(key.variable, `is set, but ${ENDPOINT_VARIABLE} is not.`, {
@@ -314,6 +337,35 @@ const PLACEHOLDERS = [
   /^(x{3,}|changeme|todo|placeholder)$/i,
 ];
 
+/**
+ * A value as the SDK effectively reads it. Around a connection string or a key it skips quotes (any number,
+ * typographic too), white space and `;`: before `endpoint=` its regular expression starts later, and after the
+ * key base64 decoding skips them. An endpoint's surrounding white space is trimmed by `new URL`; an endpoint in
+ * quotes is not a URL: it is left as it is, and refused.
+ */
+function asTheSdkReads(variable: string, raw: string): string {
+  if (variable === ENDPOINT_VARIABLE) return raw.trim();
+  return raw.replace(LEADING_WRAPPERS, "").replace(TRAILING_WRAPPERS, "");
+}
+const LEADING_WRAPPERS = new RegExp(`^[\\s${QUOTES}]+`);
+const TRAILING_WRAPPERS = new RegExp(`[\\s${QUOTES};]+$`);
+
+/** A placeholder copied from .env.sample (`<your connection string>`, `...`): never a real value. */
+function checkPlaceholder(variable: string, value: string, source: string): void {
+  if (value.trim() === "") {
+    throw new ConfigError(variable, "contains only spaces.", {
+      fix: `Paste the value, or leave ${variable}= empty if you do not use it.`,
+      source,
+    });
+  }
+  if (PLACEHOLDERS.some((pattern) => pattern.test(value))) {
+    throw new ConfigError(variable, "looks like the placeholder from .env.sample, not a real value.", {
+      fix: `${COPY_AGAIN[variable]} Or leave ${variable}= empty to use the offline emulator.`,
+      source,
+    });
+  }
+}
+
 function checkPasted(
   variable: string,
   value: string,
@@ -367,9 +419,8 @@ function checkPasted(
 // The connection string
 
 /** Checks `endpoint=https://HOST/;accesskey=KEY` part by part, the way the SDK will read it. */
-function parseConnectionString(value: string, source: string): { endpoint: string } {
+function parseConnectionString(value: string, source: string): { endpoint: string; accessKey: string } {
   const variable = CONNECTION_STRING_VARIABLE;
-  checkPasted(variable, value, source);
   const fail = (problem: string, fix?: string): never => {
     throw new ConfigError(variable, problem, { fix, source });
   };
@@ -381,16 +432,22 @@ function parseConnectionString(value: string, source: string): { endpoint: strin
       `Put the endpoint in ${ENDPOINT_VARIABLE} (with ${ACCESS_KEY_VARIABLE}, or alone for Microsoft Entra ID) and leave ${variable} empty; or ${lowerFirst(COPY_AGAIN[variable])}`,
     );
   }
-  if (!value.includes(";") && isAccessKey(value)) {
+  if (!value.includes(";") && looksLikeAccessKey(value)) {
     fail(
       "holds what looks like an access key alone, not a connection string.",
       `Put the key in ${ACCESS_KEY_VARIABLE} and the endpoint in ${ENDPOINT_VARIABLE}; or ${lowerFirst(COPY_AGAIN[variable])}`,
     );
   }
 
+  if (/[\r\n]/.test(value) && !lineBreakHarmless(value)) {
+    fail(
+      "has a line break inside the value: the SDK reads a connection string only up to it, so the key would be cut short.",
+      `${COPY_AGAIN[variable]} Make sure it is pasted as one line.`,
+    );
+  }
+
   const segments = value.split(";");
-  if (segments.length > 1 && segments.at(-1) === "") fail("ends with a ';' (nothing may follow the key).");
-  if (segments.some((segment) => segment === "")) fail("has an empty part (';;' or a leading ';').");
+  if (segments.some((segment) => segment.trim() === "")) fail("has an empty part (';;' or a leading ';').");
 
   const parts = new Map<string, string>();
   const order: string[] = [];
@@ -399,6 +456,12 @@ function parseConnectionString(value: string, source: string): { endpoint: strin
     if (equals <= 0 && /^[a-z]+:\/\//i.test(segment)) fail("has a URL without 'endpoint=' in front of it.");
     if (equals <= 0) fail("has a part that is not of the form name=value.");
     const name = segment.slice(0, equals).toLowerCase();
+    if (name !== name.trim() && (name.trim() === "endpoint" || name.trim() === "accesskey")) {
+      fail(
+        `has a space around the name '${name.trim()}': the SDK looks for 'endpoint=' and ';accesskey=' exactly as written.`,
+        `Write it as endpoint=…;accesskey=… without spaces, or ${lowerFirst(COPY_AGAIN[variable])}`,
+      );
+    }
     if (name !== "endpoint" && name !== "accesskey") {
       const shown = /^[a-z][a-z0-9_-]{0,39}$/i.test(name) ? ` '${segment.slice(0, equals)}'` : "";
       fail(
@@ -419,9 +482,28 @@ function parseConnectionString(value: string, source: string): { endpoint: strin
     );
   }
 
-  const endpoint = checkEndpoint(variable, parts.get("endpoint") ?? "", source, "an endpoint");
-  checkAccessKey(variable, parts.get("accesskey") ?? "", source, "an access key");
-  return { endpoint };
+  // Spaces around the endpoint are trimmed by the URL parser the SDK uses (`new URL`): they do no harm.
+  const endpoint = checkEndpoint(variable, (parts.get("endpoint") ?? "").trim(), source, "an endpoint");
+  const accessKey = parts.get("accesskey") ?? "";
+  checkAccessKey(variable, accessKey, source, "an access key");
+  return { endpoint, accessKey };
+}
+
+/**
+ * Whether the SDK reads the same from `value` despite its line break: its regular expression
+ * (`/endpoint=(.*);accesskey=(.*)/i`, in @azure/communication-common) stops at a line break, so it finds the
+ * string only if the break is in the key, and then signs with the key up to the break. Harmless only when
+ * what follows holds no key bytes (e.g. padding).
+ */
+function lineBreakHarmless(value: string): boolean {
+  const sdk = /endpoint=(.*);accesskey=(.*)/i.exec(value);
+  const whole = /;accesskey=/i.exec(value);
+  if (!sdk || !whole || sdk[2] === undefined) return false;
+  const key = value.slice(whole.index + whole[0].length);
+  return (
+    Buffer.from(sdk[2], "base64").equals(Buffer.from(key, "base64")) &&
+    !/[\r\n]/.test(value.slice(0, whole.index))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,7 +532,7 @@ function checkEndpoint(variable: string, value: string, source: string, what = "
     if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/?$/i.test(value)) {
       fail("without https:// in front.", `Write it as https://${value.replace(/\/$/, "")}/`);
     }
-    if (variable === ENDPOINT_VARIABLE && isAccessKey(value)) {
+    if (variable === ENDPOINT_VARIABLE && looksLikeAccessKey(value)) {
       fail(
         "that looks like an access key, not an endpoint.",
         `Put the key in ${ACCESS_KEY_VARIABLE}; ${lowerFirst(COPY_AGAIN[ENDPOINT_VARIABLE])}`,
@@ -502,14 +584,24 @@ function hostHint(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // The access key
 
-/** Checks an access key: it must be the base64 text the portal shows. Never repeats the key. */
+/**
+ * Text that is an access key and nothing else (base64 letters of either alphabet, at least 16 of them, then
+ * padding): to tell a key pasted in the wrong variable from a value that merely decodes.
+ */
+function looksLikeAccessKey(value: string): boolean {
+  return /^[A-Za-z0-9+/\-_]{16,}={0,2}$/.test(value) && isAccessKey(value);
+}
+
+/**
+ * Checks an access key: the SDK must be able to decode it to the key's bytes (see accessKeyProblem of
+ * @acs-quickstart/common). Never repeats the key.
+ */
 function checkAccessKey(variable: string, key: string, source: string, what = ""): void {
   const subject = what ? `has ${what} ` : "has a value ";
   const fail = (problem: string, fix?: string): never => {
     throw new ConfigError(variable, `${subject}${problem}`, { fix, source });
   };
-  if (!what) checkPasted(variable, key, source);
-  if (key === "")
+  if (key.trim() === "")
     throw new ConfigError(variable, "has an empty access key (nothing after 'accesskey=').", { source });
   if (!what) {
     if (/^accesskey=/i.test(key))
@@ -525,7 +617,7 @@ function checkAccessKey(variable: string, key: string, source: string, what = ""
     }
   }
   const problem = accessKeyProblem(key);
-  if (problem !== undefined) fail(`that is not valid base64: ${problem}.`);
+  if (problem !== undefined) fail(`that cannot be an access key: ${problem}.`);
 }
 
 function lowerFirst(text: string | undefined): string {

@@ -7,7 +7,7 @@ import dotenv from "dotenv";
 
 /** Something about the configuration worth a line of output; the run goes on. */
 export interface ConfigNotice {
-  kind: "shadowed-variable" | "unread-variable";
+  kind: "shadowed-variable" | "unread-variable" | "unusual-value";
   variable: string;
   message: string;
 }

@@ -1,12 +1,15 @@
 /**
  * The hand-written connection-string check (config.ts) against the SDK's own parser: whatever loadConfig
- * accepts, the SDK accepts too, and reads the same endpoint and the same key.
+ * accepts, the SDK accepts too, and reads the same endpoint and the same key bytes (the SDK signs with
+ * `Buffer.from(key, "base64")`); and the converse for what copying does to a string (quotes, white space,
+ * a trailing ';', the key in another base64 spelling): the SDK reads the original's endpoint and key bytes
+ * from it, so it works, so loadConfig accepts it.
  *
  * The SDK's parser is `parseClientArguments` of @azure/communication-common (the regular expression
  * `/endpoint=(.*);accesskey=(.*)/i`, then `new URL` on the endpoint: http or https, a host, no path), which
  * `new CommunicationIdentityClient(connectionString)` calls in its constructor. It is looser than ours and
  * puts the whole string, key included, in its error message: that is why we keep our own. This test makes
- * sure ours never accepts what the SDK would refuse or read differently.
+ * sure ours never accepts what the SDK would refuse or read differently, nor refuses what would work.
  */
 import { parseClientArguments } from "@azure/communication-common";
 import { CommunicationIdentityClient } from "@azure/communication-identity";
@@ -37,13 +40,20 @@ function sdkReads(connectionString: string): { endpoint: string; key: string } {
   return { endpoint: normalise(url), key: (credential as { key: string }).key };
 }
 
-/** Checks one string loadConfig accepted: exactly `<endpoint part>;<key part>`, and the SDK agrees. */
-function expectSdkAgrees(connectionString: string, config: Config): void {
-  const segments = connectionString.split(";");
-  expect(segments).toHaveLength(2);
-  const [, keyPart] = segments as [string, string];
-  const key = keyPart.slice(keyPart.indexOf("=") + 1);
-  expect(sdkReads(connectionString)).toEqual({ endpoint: config.endpoint, key });
+/** The key's bytes, as the SDK signs with them. */
+const bytes = (key: string) => Buffer.from(key, "base64").toString("hex");
+
+/**
+ * Checks one string loadConfig accepted: the SDK given the raw string (what a user's own code would do)
+ * reads the endpoint loadConfig reports and the key bytes of what loadConfig hands on.
+ */
+function expectSdkAgrees(raw: string, config: Config): void {
+  if (config.kind !== "connection-string") throw new Error(`not a connection string: ${config.kind}`);
+  const sdk = sdkReads(raw);
+  const ours = sdkReads(config.connectionString);
+  expect(sdk.endpoint).toBe(config.endpoint);
+  expect(ours.endpoint).toBe(config.endpoint);
+  expect(bytes(sdk.key)).toBe(bytes(ours.key));
 }
 
 // Realistic variation: what people paste from the portal, write by hand, or get from the emulator.
@@ -114,6 +124,44 @@ function applyEdits(value: string, edits: Edit[]): string {
   return result;
 }
 
+// What copying does to a string, keeping what the SDK reads from it: first to the key (another spelling of
+// its bytes), then around the whole (quotes, white space, a ';').
+type Copy = (value: string) => string;
+const keyPart = (value: string) => value.slice(value.toLowerCase().indexOf(";accesskey=") + 11);
+const withKey = (value: string, key: string) =>
+  `${value.slice(0, value.length - keyPart(value).length)}${key}`;
+const keySpellings: fc.Arbitrary<Copy> = fc.constantFrom<Copy>(
+  (v) => v,
+  (v) => withKey(v, Buffer.from(keyPart(v), "base64").toString("base64url")),
+  (v) => withKey(v, keyPart(v).replace(/=+$/, "")),
+  (v) =>
+    withKey(
+      v,
+      keyPart(v)
+        .replace(/(.{4})/g, "$1 ")
+        .trim(),
+    ),
+  (v) =>
+    withKey(
+      v,
+      keyPart(v)
+        .replace(/(.{3})/g, "$1\t")
+        .trim(),
+    ),
+  (v) => withKey(v, `${keyPart(v)}=`),
+);
+const wrappers: fc.Arbitrary<Copy> = fc.constantFrom<Copy>(
+  (v) => `"${v}"`,
+  (v) => `'${v}'`,
+  (v) => `“${v}”`,
+  (v) => ` ${v}`,
+  (v) => `\t${v}`,
+  (v) => `${v}\n`,
+  (v) => `${v}\r\n`,
+  (v) => `${v};`,
+  (v) => `${v} ;`,
+);
+
 describe("what loadConfig accepts as a connection string, the SDK reads the same way", () => {
   it("every realistic connection string (letter case, trailing '/', ports, IP hosts, keys of 1-96 bytes)", () => {
     fc.assert(
@@ -139,5 +187,31 @@ describe("what loadConfig accepts as a connection string, the SDK reads the same
       { numRuns: 2000 },
     );
     expect(accepted).toBeGreaterThan(100); // the edits do not only produce strings we refuse
+  });
+});
+
+describe("what copying does to a connection string, keeping what the SDK reads, loadConfig accepts", () => {
+  it("the key URL-safe, unpadded, spaced or over-padded; then quotes, white space or ';' around (up to 3)", () => {
+    let tried = 0;
+    fc.assert(
+      fc.property(
+        connectionString,
+        keySpellings,
+        fc.array(wrappers, { maxLength: 3 }),
+        (value, spelling, around) => {
+          const copied = around.reduce((text, wrap) => wrap(text), spelling(value));
+          const original = sdkReads(value);
+          const read = sdkReads(copied); // the premise: the SDK reads the original's endpoint and key bytes
+          expect(read.endpoint).toBe(original.endpoint);
+          expect(bytes(read.key)).toBe(bytes(original.key));
+          tried++;
+          const config = load(copied);
+          expect(config, JSON.stringify(copied)).toBeDefined();
+          expectSdkAgrees(copied, config as Config);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(tried).toBe(1000);
   });
 });

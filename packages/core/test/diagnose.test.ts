@@ -254,7 +254,7 @@ describe("diagnose: our own errors and the rest", () => {
     let error: unknown;
     try {
       loadConfig({
-        env: { COMMUNICATION_SERVICES_CONNECTION_STRING: `"endpoint=${ENDPOINT};accesskey=${KEY}"` },
+        env: { COMMUNICATION_SERVICES_CONNECTION_STRING: `accesskey=${KEY};endpoint=${ENDPOINT}` },
         envFile: false,
       });
     } catch (e) {
@@ -264,7 +264,7 @@ describe("diagnose: our own errors and the rest", () => {
     const d = diagnose(error);
     expect(d.code).toBe("config");
     expect(d.summary).toBe(
-      "COMMUNICATION_SERVICES_CONNECTION_STRING is wrapped in quotes (or starts or ends with one).",
+      "COMMUNICATION_SERVICES_CONNECTION_STRING has its parts in the wrong order: 'endpoint=' must come first.",
     );
     expect(d.detail).toContain("Expected: endpoint=https://<resource>");
     expect(d.fix).toBe((error as ConfigError).fix);

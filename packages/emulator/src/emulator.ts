@@ -1,7 +1,7 @@
 /**
  * The emulator: one ACS resource (service model), its fault book, and the one Fetch-API handler.
  */
-import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
+import { accessKeyProblem, canonicalAccessKey, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
 import { catalogue, errorResponse } from "./catalogue.js";
 import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
 import { createHandler, type HandleContext } from "./routes.js";
@@ -10,8 +10,10 @@ import { lockStateFile } from "./state-file.js";
 
 export interface EmulatorOptions {
   /**
-   * The resource's access key, canonical standard base64 (isAccessKey of @acs-quickstart/common, the rule
-   * the quickstart's configuration applies too); default: the one in stateFile, else 32 random bytes.
+   * The resource's access key, base64 as the SDK decodes it (isAccessKey of @acs-quickstart/common, the rule
+   * the quickstart's configuration applies too); kept and handed out in the portal's spelling (canonical,
+   * padded standard base64: what every language's SDK decodes). Default: the one in stateFile, else 32
+   * random bytes. @throws Error when it cannot be a key.
    */
   accessKey?: string;
   /** Resource GUID; default: the one in stateFile, else random. */
@@ -59,7 +61,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const keyProblem = options.accessKey === undefined ? undefined : accessKeyProblem(options.accessKey);
   if (keyProblem !== undefined) {
     throw new Error(
-      `accessKey is not valid base64: ${keyProblem}. Give it the key of a real resource, or a new one from \`${NEW_ACCESS_KEY_COMMAND}\`.`,
+      `accessKey cannot be an access key: ${keyProblem}. Give it the key of a real resource, or a new one from \`${NEW_ACCESS_KEY_COMMAND}\`.`,
     );
   }
   const clockSkewMinutes = options.clockSkewMinutes ?? 15;
@@ -69,7 +71,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   try {
     service = await IdentityService.create({
       now,
-      ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
+      ...(options.accessKey !== undefined ? { accessKey: canonicalAccessKey(options.accessKey) } : {}),
       ...(options.resourceId !== undefined ? { resourceId: options.resourceId } : {}),
       ...(options.signingKey !== undefined ? { signingKey: options.signingKey } : {}),
       ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),

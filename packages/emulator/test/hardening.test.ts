@@ -227,16 +227,31 @@ describe.concurrent("header abuse", () => {
 });
 
 describe("the access key", () => {
-  it("createEmulator refuses a key the quickstart would refuse (AR== is not canonical base64), naming the fix", async () => {
-    for (const accessKey of ["AR==", "", "ab-_cd=="]) {
+  it("createEmulator refuses a key the quickstart would refuse, naming the fix", async () => {
+    for (const accessKey of ["", "ab=cd", "abcde", "!!!!"]) {
       await expect(createEmulator({ signingKey: await testSigningKey(), accessKey })).rejects.toThrow(
-        /accessKey is not valid base64: .*`openssl rand -base64 32`/,
+        /accessKey cannot be an access key: .*`openssl rand -base64 32`/,
       );
     }
     const accessKey = Buffer.alloc(32, 9).toString("base64");
     const emulator = await createEmulator({ signingKey: await testSigningKey(), accessKey });
     expect(emulator.accessKey).toBe(accessKey);
     await emulator.close();
+  });
+
+  it("takes a key in any spelling the SDK decodes, and hands it out as the portal writes it (the same bytes)", async () => {
+    const bytes = Buffer.alloc(32, 0xfb); // '+' and '/' in base64, '-' and '_' URL-safe
+    const canonical = bytes.toString("base64");
+    for (const spelling of [
+      bytes.toString("base64url"),
+      canonical.replace(/=+$/, ""),
+      `${canonical.slice(0, 20)}\n${canonical.slice(20)}`,
+    ]) {
+      const emulator = await createEmulator({ signingKey: await testSigningKey(), accessKey: spelling });
+      expect(emulator.accessKey).toBe(canonical);
+      expect(Buffer.from(emulator.accessKey, "base64").equals(bytes)).toBe(true);
+      await emulator.close();
+    }
   });
 });
 

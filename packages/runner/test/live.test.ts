@@ -51,6 +51,29 @@ describe("live mode against the standalone emulator", () => {
     expect(await liveIdentities()).toEqual([]);
   });
 
+  it("a connection string the SDK reads as the portal's (in quotes, a trailing ';', the key URL-safe without padding) runs, with a note", async () => {
+    const { connectionString } = server;
+    const key = connectionString.slice(connectionString.indexOf(";accesskey=") + 11);
+    const urlSafe = Buffer.from(key, "base64").toString("base64url");
+    const copied = `"${connectionString.replace(key, urlSafe)};"\n`;
+    const run = await runInProcess(["--json"], {
+      env: { ...liveEnv(), COMMUNICATION_SERVICES_CONNECTION_STRING: copied },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, leftoverIdentities: 0 });
+    const notes = run.events.filter((e) => e.event === "notice");
+    expect(notes).toEqual([
+      expect.objectContaining({
+        kind: "unusual-value",
+        variable: "COMMUNICATION_SERVICES_CONNECTION_STRING",
+        message: expect.stringMatching(/URL-safe/),
+      }),
+    ]);
+    for (const secret of [key, urlSafe])
+      expect(`${run.stdout}${run.stderr}`).not.toContain(secret.slice(0, 12));
+    expect(await liveIdentities()).toEqual([]);
+  });
+
   it("when a late step fails it exits 1 after its diagnosis and still deletes every identity", async () => {
     // Enough failures for the SDK's first attempt and its three retries of step 6.
     await admin.addFault({ operation: "deleteIdentity", status: 500, times: 4 });

@@ -18,13 +18,13 @@ const BAD_VARIABLES: Array<[string, string]> = [
   ],
   [
     "COMMUNICATION_SERVICES_CONNECTION_STRING",
-    "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0!",
+    "endpoint=https://contoso.communication.azure.com/;accesskey=c2Vj=cmV0",
   ],
   ["COMMUNICATION_SERVICES_CONNECTION_STRING", "<your connection string>"],
   ["COMMUNICATION_SERVICES_CONNECTION_STRING", "   "],
   [
     "COMMUNICATION_SERVICES_CONNECTION_STRING",
-    '"endpoint=https://a.communication.azure.com/;accesskey=c2VjcmV0"',
+    "endpoint=https://a.communication.azure.com/; accesskey=c2VjcmV0",
   ],
   ["COMMUNICATION_SERVICES_CONNECTION_STRING", "endpoint=<your-resource>;accesskey=<your-key>"],
   [
@@ -33,11 +33,11 @@ const BAD_VARIABLES: Array<[string, string]> = [
   ],
   [
     "COMMUNICATION_SERVICES_CONNECTION_STRING",
-    " endpoint=https://a.communication.azure.com/;accesskey=c2VjcmV0",
+    "endpoint=https://a.communication.azure.com/;accesskey=c2VjcmV0c",
   ],
   [
     "COMMUNICATION_SERVICES_CONNECTION_STRING",
-    "endpoint=https://a.communication.azure.com/;accesskey=c2VjcmV0;",
+    "endpoint=https://a.communication.azure.com/;;accesskey=c2VjcmV0",
   ],
   ["COMMUNICATION_SERVICES_ENDPOINT", "a.communication.azure.com"],
   ["COMMUNICATION_SERVICES_ENDPOINT", "http://a.communication.azure.com/"],

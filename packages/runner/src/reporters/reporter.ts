@@ -48,7 +48,7 @@ export interface RunSummary {
 
 /** A notice about the configuration (the run goes on). */
 export interface Notice {
-  kind: "shadowed-variable" | "unread-variable";
+  kind: "shadowed-variable" | "unread-variable" | "unusual-value";
   variable: string;
   message: string;
 }
