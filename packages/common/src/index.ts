@@ -2,7 +2,8 @@
  * `@acs-quickstart/common`: what the quickstart and the emulator share, with no ACS SDK (the emulator must
  * not depend on `@acs-quickstart/core`, which brings the Azure SDK).
  *
- * - {@link repoRoot}, {@link stateDir}: the repository's root and the state folder (`ACS_QUICKSTART_STATE_DIR`)
+ * - {@link repoRoot}, {@link stateDir}, {@link makeStateDir}: the repository's root and the state folder
+ *   (`ACS_QUICKSTART_STATE_DIR`), made so that git never commits it
  * - {@link writeAtomic}, {@link writeAtomicSync}: atomic, flushed file writes (write-file-atomic)
  * - {@link lockFile}, {@link withFileLock}: one process at a time per file (proper-lockfile), one staleness rule
  * - {@link isAccessKey}, {@link accessKeyProblem}, {@link accessKeyNote}, {@link canonicalAccessKey}: the form of an access key
@@ -27,4 +28,11 @@ export {
   readLockHolder,
   withFileLock,
 } from "./lock.js";
-export { repoRoot, STATE_DIR_VARIABLE, stateDir } from "./paths.js";
+export {
+  makeStateDir,
+  repoRoot,
+  STATE_DIR_GITIGNORE,
+  STATE_DIR_VARIABLE,
+  StateDirError,
+  stateDir,
+} from "./paths.js";

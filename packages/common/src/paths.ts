@@ -1,7 +1,7 @@
 /**
  * Where things are: the repository's root, and the folder for state that survives between runs.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -45,4 +45,53 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env[STATE_DIR_VARIABLE];
   const root = repoRoot();
   return configured ? path.resolve(root, configured) : path.join(root, ".quickstart");
+}
+
+/** The `.gitignore` {@link makeStateDir} writes: everything in the folder, itself included, stays out of git. */
+export const STATE_DIR_GITIGNORE =
+  "# Made by the ACS quickstart. This folder holds access keys, signing keys and tokens: git ignores all of it.\n*\n";
+
+/** A state folder whose files git could commit: it has a `.gitignore` of its own that does not ignore all. */
+export class StateDirError extends Error {
+  override readonly name = "StateDirError";
+  constructor(
+    /** The folder, absolute. */
+    readonly dir: string,
+    /** What is wrong, to follow the folder's name. */
+    readonly problem: string,
+    /** What to do. */
+    readonly fix: string,
+  ) {
+    super(`The state folder ${dir} ${problem} ${fix}`);
+  }
+}
+
+/**
+ * Creates a state folder (as `mkdir -p`) that git never commits: a `.gitignore` holding `*` is written into it
+ * unless one is there, so no secret can be committed whatever folder `ACS_QUICKSTART_STATE_DIR` names
+ * (`.quickstart-2` inside the repository too). Every writer of state calls it before writing.
+ * @throws {StateDirError} when the folder has a `.gitignore` of its own that does not ignore everything (the
+ *   repository's root, for example): the state files would show up in `git status`.
+ * @throws the file system's error (`EACCES`, `ENOTDIR`...) when the folder cannot be made.
+ */
+export function makeStateDir(dir: string): void {
+  const folder = path.resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  const gitignore = path.join(folder, ".gitignore");
+  try {
+    writeFileSync(gitignore, STATE_DIR_GITIGNORE, { flag: "wx" });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const lines = readFileSync(gitignore, "utf8")
+    .split(/\r?\n/)
+    .map((line) => line.trim());
+  if (!lines.includes("*") && !lines.includes("/*")) {
+    throw new StateDirError(
+      folder,
+      "has a .gitignore of its own that does not ignore everything in it, and the state files hold keys and tokens.",
+      `Set ${STATE_DIR_VARIABLE} to a folder of its own, such as .quickstart-2 (the quickstart makes it, with a .gitignore that keeps it out of git).`,
+    );
+  }
 }

@@ -1,8 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { repoRoot, STATE_DIR_VARIABLE, stateDir } from "../src/index.js";
+import {
+  makeStateDir,
+  repoRoot,
+  STATE_DIR_GITIGNORE,
+  STATE_DIR_VARIABLE,
+  StateDirError,
+  stateDir,
+} from "../src/index.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -44,5 +52,57 @@ describe("stateDir", () => {
     vi.stubEnv(STATE_DIR_VARIABLE, path.join(dir, "state"));
     expect(stateDir()).toBe(path.join(dir, "state"));
     vi.unstubAllEnvs();
+  });
+});
+
+describe("makeStateDir: a state folder git never commits", () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" });
+
+  it("makes the folder and its parents, with a .gitignore that ignores everything; again changes nothing", () => {
+    const folder = path.join(dir, "a", "b", ".quickstart-2");
+    makeStateDir(folder);
+    expect(readFileSync(path.join(folder, ".gitignore"), "utf8")).toBe(STATE_DIR_GITIGNORE);
+    makeStateDir(folder);
+    expect(readFileSync(path.join(folder, ".gitignore"), "utf8")).toBe(STATE_DIR_GITIGNORE);
+  });
+
+  it.each([".quickstart-2", "state", "deep/er/state", ".quickstart"])(
+    "in a git repository, %s and the secrets in it stay out of git status",
+    (name) => {
+      git(dir, "init", "-q");
+      const folder = path.join(dir, name);
+      makeStateDir(folder);
+      writeFileSync(path.join(folder, "state.json"), '{"accessKey":"c2VjcmV0"}');
+      writeFileSync(path.join(folder, "key.pem"), "-----BEGIN PRIVATE KEY-----");
+      expect(git(dir, "status", "--porcelain", "--untracked-files=all")).toBe("");
+    },
+  );
+
+  it("keeps a .gitignore of the user's that already ignores everything", () => {
+    const folder = path.join(dir, "mine");
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, ".gitignore"), "# mine\n/*\n");
+    makeStateDir(folder);
+    expect(readFileSync(path.join(folder, ".gitignore"), "utf8")).toBe("# mine\n/*\n");
+  });
+
+  it("refuses a folder whose own .gitignore lets files through (the repository's root): names it and the fix", () => {
+    for (const text of ["node_modules/\n.env\n", "", "# *\n"]) {
+      const folder = mkdtempSync(path.join(dir, "root-"));
+      writeFileSync(path.join(folder, ".gitignore"), text);
+      let error: unknown;
+      try {
+        makeStateDir(folder);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(StateDirError);
+      expect((error as StateDirError).dir).toBe(folder);
+      expect((error as StateDirError).message).toContain("does not ignore everything");
+      expect((error as StateDirError).fix).toContain(STATE_DIR_VARIABLE);
+      expect(readFileSync(path.join(folder, ".gitignore"), "utf8")).toBe(text); // never changed
+    }
+    expect(() => makeStateDir(ROOT)).toThrow(StateDirError);
   });
 });

@@ -20,9 +20,16 @@
  * identities. Both come from `@acs-quickstart/common`, shared with the emulator.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
-import { LockError, stateDir, withFileLock, writeAtomic } from "@acs-quickstart/common";
+import {
+  LockError,
+  makeStateDir,
+  StateDirError,
+  stateDir,
+  withFileLock,
+  writeAtomic,
+} from "@acs-quickstart/common";
 
 /** One remembered identity. */
 export interface StoredIdentity {
@@ -249,6 +256,13 @@ export class IdentityStore {
 
   /** Writes atomically: a temporary file in the same folder, flushed to disk, then renamed. */
   private async write(state: StoreFile): Promise<void> {
+    try {
+      makeStateDir(path.dirname(this.file));
+    } catch (error) {
+      if (error instanceof StateDirError)
+        throw new StateError(error.dir, error.problem, error.fix, "The state folder");
+      throw error;
+    }
     await writeAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
   }
 
@@ -292,15 +306,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Checks that the state folder can be created and written (before anything is sent), by creating and
- * removing a small file in it. Throws a {@link StateError} naming the folder and what to do.
+ * removing a small file in it; makes it so that git never commits it (makeStateDir of @acs-quickstart/common). Throws a {@link StateError} naming the folder and what to do.
  */
 export async function checkStateDir(dir: string): Promise<void> {
   const subject = "The state folder";
   const fix =
     "Set ACS_QUICKSTART_STATE_DIR (in .env or the shell) to a folder you can write, or fix its permissions.";
   try {
-    await mkdir(dir, { recursive: true });
+    makeStateDir(dir);
   } catch (error) {
+    if (error instanceof StateDirError) throw new StateError(error.dir, error.problem, error.fix, subject);
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === "EEXIST" || code === "ENOTDIR"

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { writeAtomic } from "@acs-quickstart/common";
+import { makeStateDir, writeAtomic } from "@acs-quickstart/common";
 import * as x509 from "@peculiar/x509";
 
 export interface Certificate {
@@ -51,6 +51,7 @@ export async function ensureCertificate(
     if (usable(certPem, now, names)) return { certPem, keyPem, certPath, keyPath };
   }
   const pems = await makeCertificate(now, names);
+  makeStateDir(stateDir);
   await writeAtomic(keyPath, pems.keyPem, { mode: 0o600 });
   await writeAtomic(certPath, pems.certPem, { mode: 0o644 });
   return { ...pems, certPath, keyPath };

@@ -1,13 +1,13 @@
 /**
  * Transport 2: a standalone HTTPS server of the same one handler (`npm run emulator`).
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
-import { stateDir as quickstartStateDir, writeAtomicSync } from "@acs-quickstart/common";
+import { makeStateDir, stateDir as quickstartStateDir, writeAtomicSync } from "@acs-quickstart/common";
 import { catalogue, errorResponse } from "./catalogue.js";
 import { ensureCertificate } from "./certificate.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
@@ -83,7 +83,7 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
   const wildcard = host === "0.0.0.0" || host === "::";
   const publicHost = givenPublicHost ?? (wildcard ? (networkAddresses()[0] ?? "127.0.0.1") : host);
   const stateDir = resolve(givenDir ?? defaultStateDir());
-  mkdirSync(stateDir, { recursive: true });
+  makeStateDir(stateDir);
   // A room reaches a wildcard bind by any of this machine's addresses or its name: the certificate covers them.
   const names = wildcard ? [publicHost, hostname(), ...networkAddresses()] : [publicHost];
   const certificate = await ensureCertificate(stateDir, Date.now(), names);

@@ -3,8 +3,15 @@
  * then renamed), and held by one emulator at a time (`<file>.lock`); both from `@acs-quickstart/common`.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { describeHolder, type FileLock, LockError, lockFile, writeAtomicSync } from "@acs-quickstart/common";
+import { dirname, resolve } from "node:path";
+import {
+  describeHolder,
+  type FileLock,
+  LockError,
+  lockFile,
+  makeStateDir,
+  writeAtomicSync,
+} from "@acs-quickstart/common";
 
 /**
  * The state file cannot be used: corrupted, unreadable, or in use by another process.
@@ -108,8 +115,12 @@ function checkShape(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Writes the state atomically (readable by this user only: it holds the access key and the signing key). */
+/**
+ * Writes the state atomically (readable by this user only: it holds the access key and the signing key), in a
+ * folder git ignores (makeStateDir of @acs-quickstart/common).
+ */
 export function writeStateFile(file: string, state: PersistedState): void {
+  makeStateDir(dirname(resolve(file)));
   writeAtomicSync(resolve(file), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 

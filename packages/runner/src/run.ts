@@ -21,7 +21,7 @@ import { fromRoot } from "./modes.js";
 import { createReporter, type Reporter, type Writer } from "./reporters/index.js";
 import { Session } from "./session.js";
 import { clientOptions, type Prepared, prepare, startMode, USAGE_ERROR } from "./setup.js";
-import { listenForSignals, SIGNAL_NAMES, type SignalSource, signalExitCode } from "./signals.js";
+import { listenForSignals, type SignalSource, signalExitCode } from "./signals.js";
 import { findStep, STEPS } from "./steps.js";
 
 export const EXIT = { ok: 0, stepFailed: 1, usage: USAGE_ERROR } as const;

@@ -2,7 +2,8 @@
  * The state folder and its files (identities.json, the emulator's state): broken, busy or unwritable state
  * stops the run before it sends anything (exit 2), names the file and the fix, and changes nothing.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runQuickstart } from "../src/index.js";
@@ -141,5 +142,38 @@ describe("broken, busy or unwritable state", () => {
         .sort(),
     ).toEqual([...made].sort());
     expect(existsSync(join(dir, "emulator-state.json.lock"))).toBe(false);
+  });
+});
+
+describe("no secret can be committed by following the docs", () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" });
+
+  it("a second state folder inside a repository (ACS_QUICKSTART_STATE_DIR=.quickstart-2) stays out of git status", async () => {
+    const repo = freshDir();
+    git(repo, "init", "-q");
+    const dir = join(repo, ".quickstart-2");
+    // --keep leaves the identity store and the emulator's state (its access key, its signing key) behind.
+    const run = await runInProcess(["--json", "--keep", "--to", "issue-access-token"], {
+      env: { ACS_QUICKSTART_STATE_DIR: dir },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(["identities.json", "emulator-state.json"]));
+    expect(readFileSync(join(dir, "emulator-state.json"), "utf8")).toContain("accessKey");
+    expect(git(repo, "status", "--porcelain", "--untracked-files=all")).toBe("");
+  });
+
+  it("a state folder whose own .gitignore lets files through (a repository's root) stops the run: exit 2", async () => {
+    const repo = freshDir();
+    git(repo, "init", "-q");
+    writeFileSync(join(repo, ".gitignore"), "node_modules/\n");
+    const run = await runInProcess(["--json"], { env: { ACS_QUICKSTART_STATE_DIR: repo } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /The state folder .* has a \.gitignore of its own that does not ignore everything/,
+    );
+    expect(run.stderr).toContain("ACS_QUICKSTART_STATE_DIR");
+    expect(run.stderr).not.toMatch(NO_STACK);
+    expect(git(repo, "status", "--porcelain", "--untracked-files=all")).toBe("?? .gitignore\n");
   });
 });
