@@ -21,13 +21,23 @@ export function project(name: string, test: TestOptions = {}): UserWorkspaceConf
       restoreMocks: true,
       // Generous: a cold clone on 2 busy cores is several times slower than a warm laptop.
       testTimeout: 20_000,
+      // Set-up that makes keys (a certificate, a signing key) or starts servers: as generous.
+      hookTimeout: 20_000,
       // Each worker keeps its loaded modules (the SDK, msw) from one test file to the next instead of loading
       // them again. Every file starts and stops its own msw server and restores its mocks.
       isolate: false,
       // Most tests wait on child processes, sockets and timers rather than compute: two workers on 2 cores
       // (vitest's default there is one) take a package's tests from 20 s to 13 s.
       maxWorkers: 2,
+      // When this project is the root (`npm test` in its folder, through turbo), a count of its tests for the
+      // root's `npm test` to report (scripts/test.mjs), also when turbo replays the task from its cache.
+      ...REPORTING,
       ...test,
     },
   });
 }
+
+/** Reporters for a package's own vitest run: the usual output, and the counts in `.vitest/results.json`. */
+export const REPORTING = {
+  reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
+} as unknown as TestOptions;

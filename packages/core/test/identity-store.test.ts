@@ -85,7 +85,7 @@ describe("IdentityStore", () => {
     const store = new IdentityStore(file);
     for (let n = 0; n < 5; n++) await store.add({ id: id(n), endpoint: AZURE });
     await store.remove(id(0));
-    expect(await readdir(path.dirname(file))).toEqual(["identities.json"]);
+    expect((await readdir(path.dirname(file))).sort()).toEqual([".gitignore", "identities.json"]); // .gitignore: git never commits it
   });
 
   it("keeps both terminals' identities when two stores add at the same time", async () => {
@@ -97,7 +97,7 @@ describe("IdentityStore", () => {
     expect((await first.list()).map((i) => i.id).sort()).toEqual(
       Array.from({ length: 20 }, (_, n) => id(n)).sort(),
     );
-    expect(await readdir(path.dirname(file))).toEqual(["identities.json"]);
+    expect((await readdir(path.dirname(file))).sort()).toEqual([".gitignore", "identities.json"]); // .gitignore: git never commits it
   });
 
   it("applies a removal to the file as it is now, not as this instance last saw it", async () => {

@@ -146,9 +146,11 @@ export const summary = (run: { events: Event[] }) => run.events.find((e) => e.ev
 export function nothingLeft(run: InProcessRun, where = run.stderr): void {
   expect(emulatorIdentities(run.stateDir), where).toEqual([]);
   expect(storedIdentities(run.stateDir), where).toEqual([]);
-  // No temporary file of an atomic write, no lock or lock owner note: only the two state files.
+  // No temporary file of an atomic write, no lock or lock owner note: only the two state files (and the
+  // .gitignore that keeps the folder out of git).
+  const kept = ["identities.json", "emulator-state.json", ".gitignore"];
   expect(
-    readdirSync(run.stateDir).filter((f) => f !== "identities.json" && f !== "emulator-state.json"),
+    readdirSync(run.stateDir).filter((f) => !kept.includes(f)),
     where,
   ).toEqual([]);
 }
