@@ -2,7 +2,9 @@
  * The emulator: one ACS resource (service model), its fault book, and the one Fetch-API handler.
  */
 import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
-import { catalogue, errorResponse } from "./catalogue.js";
+import { catalogue, errorResponse, ServiceErrorException } from "./catalogue.js";
+import { ChatModel } from "./chat/model.js";
+import { identityCheck } from "./chat/routes.js";
 import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
 import { createHandler, type HandleContext } from "./routes.js";
 import { type IdentityRecord, IdentityService, type TokenValidation } from "./service.js";
@@ -81,13 +83,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const closed = new AbortController();
   const faults = new FaultBook();
   for (const [i, fault] of (options.faults ?? []).entries()) faults.add(validateFault(fault, `faults[${i}]`));
-  const handler = createHandler(service, faults, {
-    accessKey: service.accessKey,
-    clockSkewMinutes,
-    bearer: options.bearer ?? "accept",
-    now,
-    closed: closed.signal,
-  });
+  const chat = new ChatModel({ now, checkIdentity: identityCheck((id) => identityState(service, id)) });
+  const handler = createHandler(
+    service,
+    faults,
+    {
+      accessKey: service.accessKey,
+      clockSkewMinutes,
+      bearer: options.bearer ?? "accept",
+      now,
+      closed: closed.signal,
+    },
+    chat,
+  );
   return {
     accessKey: service.accessKey,
     resourceId: service.resourceId,
@@ -108,6 +116,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     reset: () => {
       faults.clear();
       service.reset();
+      chat.reset();
     },
     flush: () => service.persistNow(),
     close: async () => {
@@ -120,4 +129,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       }
     },
   };
+}
+
+/** Whether an identity can take part in a chat: this resource's and not deleted (`ok`), another's, or unknown. */
+function identityState(service: IdentityService, id: string): "ok" | "foreign" | "unknown" {
+  try {
+    service.ownedIdentity(id);
+    return "ok";
+  } catch (error) {
+    return error instanceof ServiceErrorException && error.error.status === 404 ? "unknown" : "foreign";
+  }
 }

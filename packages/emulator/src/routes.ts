@@ -15,6 +15,8 @@ import {
   type ServiceError,
   ServiceErrorException,
 } from "./catalogue.js";
+import type { ChatModel } from "./chat/model.js";
+import { createChatRoutes, isChatPath } from "./chat/routes.js";
 import { type FaultBook, type Operation, validateFault } from "./faults.js";
 import type { IdentityService } from "./service.js";
 import { jwks } from "./tokens.js";
@@ -112,7 +114,13 @@ export function createHandler(
   service: IdentityService,
   faults: FaultBook,
   settings: HandlerSettings,
+  chat: ChatModel,
 ): (request: Request, context?: HandleContext) => Promise<Response> {
+  const chatRoutes = createChatRoutes({
+    model: chat,
+    resourceId: service.resourceId,
+    validateToken: (token) => service.validateToken(token),
+  });
   return async function handle(request, context) {
     const started = Date.now();
     const url = new URL(request.url);
@@ -157,6 +165,19 @@ export function createHandler(
     const body = new Uint8Array(await request.arrayBuffer());
     if (body.byteLength > BODY_LIMIT_BYTES) return error(catalogue.payloadTooLarge(BODY_LIMIT_BYTES));
 
+    // Chat: its own routes, authenticated with the access tokens this emulator issued (./chat/routes.ts).
+    if (isChatPath(path)) {
+      const { "api-supported-versions": _, ...baseHeaders } = common();
+      return chatRoutes({
+        method: request.method,
+        path,
+        rawQuery,
+        host,
+        headers: request.headers,
+        body,
+        baseHeaders,
+      });
+    }
     if (!matched) return error(catalogue.notFound(path));
     const method = request.method.toUpperCase();
     if (!matched.methods.includes(method)) return error(catalogue.methodNotAllowed(method, matched.methods));
@@ -262,6 +283,7 @@ export function createHandler(
         case "reset":
           faults.clear();
           service.reset();
+          chat.reset();
           return noContent();
         case "jwks":
           return json(200, jwks(service.signingKey));

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { emulatorHandlers } from "../src/in-process.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
+import { chatContract } from "./chat-contract.js";
 import { sdkContract } from "./contract.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
@@ -16,11 +17,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+const target = () => ({
+  endpoint,
+  connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
+  accessKey: emulator.accessKey,
+  resourceId: emulator.resourceId,
+});
+
 describe("real SDK against the in-process emulator (msw)", () => {
-  sdkContract(() => ({
-    endpoint,
-    connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
-    accessKey: emulator.accessKey,
-    resourceId: emulator.resourceId,
-  }));
+  sdkContract(target);
+});
+
+describe("real Chat SDK against the in-process emulator (msw)", () => {
+  chatContract(target);
 });

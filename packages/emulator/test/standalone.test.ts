@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "../src/index.js";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
+import { chatContract } from "./chat-contract.js";
 import { sdkClient, sdkContract, standaloneTarget } from "./contract.js";
 import { rawRequest } from "./helpers.js";
 
@@ -23,6 +24,10 @@ const target = () => standaloneTarget(server);
 
 describe("real SDK against the standalone HTTPS emulator (tlsOptions.ca)", () => {
   sdkContract(target);
+});
+
+describe("real Chat SDK against the standalone HTTPS emulator (tlsOptions.ca)", () => {
+  chatContract(target);
 });
 
 describe("standalone transport", () => {
