@@ -156,20 +156,17 @@ function extraCertificateAuthorities(
 }
 
 /**
- * Creates the client for the resource and sign-in method that `config` describes.
- * `options` go to the SDK unchanged (e.g. `retryOptions`, `tlsOptions`), except `credential`. Without
- * `tlsOptions`, a certificate named by NODE_EXTRA_CA_CERTS (also from `.env`) is trusted.
- *
- * `@azure/identity` is imported only on the Entra ID path: it is slow to load, and a
- * connection string does not need it.
+ * The options of any Azure SDK client of this resource (the identity client, and the Chat SDK's `ChatClient`
+ * of part two, whose options are the same `CommonClientOptions`): the request timeout, the abort signal, no
+ * proxy, and a certificate named by NODE_EXTRA_CA_CERTS (also from `.env`) trusted unless `tlsOptions` is given.
+ * @throws {ConfigError} when NODE_EXTRA_CA_CERTS names a file that is not a certificate.
  */
-export async function createIdentityClient(
-  config: Config,
-  options: CreateIdentityClientOptions = {},
-): Promise<CommunicationIdentityClient> {
-  const { credential, requestTimeoutMs, abortSignal, ignoreProxy, env, ...rest } = options;
+export function clientPipelineOptions(
+  options: Omit<CreateIdentityClientOptions, "credential"> = {},
+): CommunicationIdentityClientOptions {
+  const { requestTimeoutMs, abortSignal, ignoreProxy, env, ...rest } = options;
   const tlsOptions = rest.tlsOptions ?? extraCertificateAuthorities(env ?? process.env);
-  const clientOptions: CommunicationIdentityClientOptions = {
+  return {
     ...rest,
     ...(tlsOptions ? { tlsOptions } : {}),
     additionalPolicies: [
@@ -181,6 +178,22 @@ export async function createIdentityClient(
       ...(ignoreProxy ? [{ policy: directPolicy(), position: "perRetry" as const }] : []),
     ],
   };
+}
+
+/**
+ * Creates the client for the resource and sign-in method that `config` describes.
+ * `options` go to the SDK unchanged (e.g. `retryOptions`, `tlsOptions`), except `credential`. Without
+ * `tlsOptions`, a certificate named by NODE_EXTRA_CA_CERTS (also from `.env`) is trusted.
+ *
+ * `@azure/identity` is imported only on the Entra ID path: it is slow to load, and a
+ * connection string does not need it.
+ */
+export async function createIdentityClient(
+  config: Config,
+  options: CreateIdentityClientOptions = {},
+): Promise<CommunicationIdentityClient> {
+  const { credential, ...rest } = options;
+  const clientOptions = clientPipelineOptions(rest);
   switch (config.kind) {
     case "connection-string":
       return new CommunicationIdentityClient(config.connectionString, clientOptions);
