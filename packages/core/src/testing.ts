@@ -24,12 +24,18 @@ export interface SampleEnvironment {
   readonly endpoint: string;
 }
 
-/** Registers vitest hooks that start the environment before the file's tests and stop it after them. */
-export function useSampleEnvironment(): SampleEnvironment {
+/**
+ * Registers vitest hooks that start the environment before the file's tests and stop it after them.
+ * @param options.now the emulator's clock (epoch ms); `() => Date.now()` follows fake timers that replace `Date`.
+ */
+export function useSampleEnvironment(options: { now?: () => number } = {}): SampleEnvironment {
   let started: (SampleEnvironment & { close(): Promise<void> }) | undefined;
   beforeAll(async () => {
     // One signing key for every emulator of the test process: a new RSA key costs 0.2-0.3 s of CPU.
-    const emulator = await startInProcessEmulator({ signingKey: await testSigningKey() });
+    const emulator = await startInProcessEmulator({
+      signingKey: await testSigningKey(),
+      ...(options.now ? { now: options.now } : {}),
+    });
     const { endpoint, connectionString } = emulator;
     started = {
       client: await createIdentityClient({ kind: "connection-string", endpoint, connectionString }),

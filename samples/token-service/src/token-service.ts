@@ -26,6 +26,7 @@ import { SessionStore } from "./sessions.js";
 import { type AppUser, DEMO_USERS, ROLE_SCOPES } from "./users.js";
 
 export { DEFAULT_COST, hashPassword, verifyPassword } from "./passwords.js";
+export { tryTokenService } from "./try-it.js";
 export { type AppUser, DEMO_PASSWORDS, DEMO_USERS, ROLE_SCOPES, type Role } from "./users.js";
 
 /** Where the service remembers which identity belongs to which app user. */
