@@ -5,13 +5,18 @@
 import {
   type Config,
   type CreateIdentityClientOptions,
+  clientPipelineOptions,
   createIdentityClient,
   diagnose,
   formatDiagnosis,
   type IdentityStore,
   type StoredIdentity,
 } from "@acs-quickstart/core";
-import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import { ChatClient } from "@azure/communication-chat";
+import {
+  AzureCommunicationTokenCredential,
+  type CommunicationUserIdentifier,
+} from "@azure/communication-common";
 import type { RunOptions } from "./cli.js";
 import { fromRoot, type Mode } from "./modes.js";
 import { plural, type Reporter } from "./reporters/index.js";
@@ -94,9 +99,45 @@ export async function cleanUp(options: {
   return failed.length;
 }
 
+/**
+ * Deletes the chat threads this run made (`threads`, emptied as they go), each as the identity that made it,
+ * with a new `chat` token: the step's own credentials may be revoked or disposed by now. Returns how many
+ * could not be deleted.
+ */
+export async function deleteThreads(options: {
+  reporter: Reporter;
+  config: Config;
+  clientOptions: CreateIdentityClientOptions;
+  threads: Map<string, CommunicationUserIdentifier>;
+}): Promise<number> {
+  const { reporter, threads } = options;
+  if (threads.size === 0) return 0;
+  reporter.note(`\nClean-up: deleting ${plural(threads.size, "chat thread")} this run made…`);
+  const identities = await createIdentityClient(options.config, options.clientOptions);
+  const chatOptions = clientPipelineOptions(options.clientOptions);
+  for (const [threadId, creator] of [...threads]) {
+    try {
+      const { token } = await identities.getToken(creator, ["chat"]);
+      const chat = new ChatClient(
+        options.config.endpoint,
+        new AzureCommunicationTokenCredential(token),
+        chatOptions,
+      );
+      await chat.deleteChatThread(threadId);
+      threads.delete(threadId);
+      reporter.note(`  deleted ${threadId}`);
+    } catch (error) {
+      reporter.note(`  could not delete ${threadId}:\n${formatDiagnosis(diagnose(error))}`);
+    }
+  }
+  return threads.size;
+}
+
 export interface IdentitiesLeft {
   /** Identities this run leaves in the resource (kept on purpose, or not deletable). */
   leftover: number;
+  /** Chat threads this run leaves in the resource (kept on purpose, or not deletable). */
+  threadsLeft: number;
   /** Of those, the ones clean-up could not delete. */
   notDeleted: number;
   /** Whether they were kept on purpose (--keep, --keep-for-next-step). */
@@ -122,9 +163,26 @@ export async function finishIdentities(run: {
   if (keptForNextStep) session.created.delete(keptForNextStep.communicationUserId);
   let leftover = session.created.size;
   let notDeleted = 0;
+  let threadsLeft = session.threads.size;
+  if (!options.keep && session.threads.size > 0) {
+    // Threads first: deleting one takes a token of the identity that made it.
+    threadsLeft = await run.signals.shielded(
+      (signal) => reporter.note(`\n${signal}: still deleting the chat threads this run made; please wait.`),
+      () =>
+        deleteThreads({
+          reporter,
+          config: run.mode.config,
+          clientOptions: run.clientOptions,
+          threads: session.threads,
+        }),
+    );
+    notDeleted += threadsLeft;
+  } else if (session.threads.size > 0) {
+    reporter.note(`\n--keep: kept ${plural(session.threads.size, "chat thread")}.`);
+  }
   if (!options.keep) {
     const earlier = await leftByEarlierRuns(store, session.endpoint, session.created, keptForNextStep);
-    notDeleted = await run.signals.shielded(
+    const identitiesNotDeleted = await run.signals.shielded(
       (signal) =>
         reporter.note(
           `\n${signal}: still deleting the identities this run made (each request gives up after ` +
@@ -140,7 +198,8 @@ export async function finishIdentities(run: {
           earlier,
         }),
     );
-    leftover = notDeleted;
+    leftover = identitiesNotDeleted;
+    notDeleted += identitiesNotDeleted;
   } else if (session.created.size > 0) {
     reporter.note(
       `\n--keep: kept ${plural(session.created.size, "identity")} in ${fromRoot(store.file)} for the next steps.`,
@@ -156,5 +215,5 @@ export async function finishIdentities(run: {
         `(step ${deleter + 1}, ${STEPS[deleter]?.id}, deletes it).`,
     );
   }
-  return { leftover, notDeleted, keptOnPurpose: options.keep || keptForNextStep !== undefined };
+  return { leftover, threadsLeft, notDeleted, keptOnPurpose: options.keep || keptForNextStep !== undefined };
 }

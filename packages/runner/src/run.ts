@@ -6,6 +6,7 @@
  */
 import {
   ConfigError,
+  clientPipelineOptions,
   createIdentityClient,
   diagnose,
   formatDiagnosis,
@@ -19,7 +20,7 @@ import { createReporter, type Reporter, type Writer } from "./reporters/index.js
 import { Session } from "./session.js";
 import { clientOptions, type Prepared, prepare, startMode, USAGE_ERROR } from "./setup.js";
 import { listenForSignals, type SignalSource, signalExitCode } from "./signals.js";
-import { findStep, STEPS } from "./steps.js";
+import { findStep, PARTS, STEPS } from "./steps.js";
 
 export const EXIT = { ok: 0, stepFailed: 1, usage: USAGE_ERROR } as const;
 
@@ -57,6 +58,10 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
   }
   if (options.list) {
     STEPS.forEach((step, i) => {
+      if (STEPS[i - 1]?.part !== step.part) {
+        const how = step.part === 1 ? "npm run quickstart" : `npm run quickstart -- --part ${step.part}`;
+        stdout.write(`${i > 0 ? "\n" : ""}Part ${step.part}: ${PARTS[step.part]} (${how})\n`);
+      }
       stdout.write(`${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}\n`);
     });
     return EXIT.ok;
@@ -106,7 +111,18 @@ async function run(
       reporter.mode(mode.name, mode.config.endpoint, mode.announce);
       const started = performance.now();
       const steps = options.steps.flatMap((id) => findStep(id) ?? []);
-      const outcome = await runSteps({ steps, options, client, session, mode, store, reporter, signals });
+      const sdkOptions = clientPipelineOptions(clientOptions(settings, mode, env, signals.abortSignal));
+      const outcome = await runSteps({
+        steps,
+        options,
+        client,
+        clientOptions: sdkOptions,
+        session,
+        mode,
+        store,
+        reporter,
+        signals,
+      });
       const left = await finishIdentities({
         options,
         session,
@@ -131,6 +147,7 @@ async function run(
         passed: outcome.passed,
         seconds: (performance.now() - started) / 1000,
         leftoverIdentities: left.leftover,
+        leftoverThreads: left.threadsLeft,
         keptOnPurpose: left.keptOnPurpose,
       });
       if (interrupted) return signalExitCode(interrupted);

@@ -15,10 +15,29 @@ import { deleteIdentity } from "@acs-quickstart/delete-identity";
 import { issueAccessToken, issueAccessTokenWithCustomExpiration } from "@acs-quickstart/issue-access-token";
 import { refreshAccessToken } from "@acs-quickstart/refresh-access-token";
 import { revokeAccessTokens } from "@acs-quickstart/revoke-access-tokens";
+import { DEMO_PASSWORDS, tryTokenService } from "@acs-quickstart/token-service";
 import { revocationCheck } from "./checks/revocation.js";
+import { chatAsAppUser } from "./hooks/chat-as-app-user.js";
+import { tokenService } from "./services/token-service.js";
 import type { TutorialStep } from "./step.js";
 
-export type { IdentityOperation, StepCheck, StepContext, StepSession, TutorialStep } from "./step.js";
+export type {
+  IdentityOperation,
+  RunningService,
+  StepCheck,
+  StepContext,
+  StepService,
+  StepSession,
+  TutorialStep,
+  VirtualClock,
+} from "./step.js";
+
+/** The tutorial's two parts. */
+export const PARTS = {
+  1: 'Microsoft\'s quickstart "Create and manage access tokens"',
+  2: "after the token: a token service for your app's users, and a chat client that uses and refreshes the token",
+} as const;
+export type Part = keyof typeof PARTS;
 
 export const STEPS = [
   {
@@ -113,6 +132,34 @@ export const STEPS = [
       await deleteIdentity(client, identity);
       await session.deleted(identity);
     },
+  },
+  {
+    id: "token-service",
+    part: 2,
+    title: "A token service for your app's users",
+    page: "07-token-service.md",
+    sample: "samples/token-service",
+    source: "samples/token-service/src/token-service.ts",
+    sharedIdentity: "none",
+    operations: ["createIdentity", "issueAccessToken"],
+    services: [tokenService],
+    async run({ services }) {
+      const url = services.tokenService?.url as string;
+      console.log(`The token service listens on ${url}; browsers may call it from http://localhost:5173.`);
+      await tryTokenService(url, DEMO_PASSWORDS);
+    },
+  },
+  {
+    id: "use-token",
+    part: 2,
+    title: "Use the token: chat, refresh, revoke",
+    page: "08-use-token.md",
+    sample: "samples/use-token",
+    source: "samples/use-token/src/use-token.ts",
+    sharedIdentity: "none",
+    operations: ["issueAccessToken", "createIdentity", "revokeAccessTokens"],
+    services: [tokenService],
+    run: chatAsAppUser,
   },
 ] as const satisfies readonly TutorialStep[];
 

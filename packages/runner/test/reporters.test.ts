@@ -32,6 +32,7 @@ function summaryOf(overrides: Partial<RunSummary> = {}): RunSummary {
     passed: 6,
     seconds: 0.42,
     leftoverIdentities: 0,
+    leftoverThreads: 0,
     keptOnPurpose: false,
     ...overrides,
   };
@@ -68,7 +69,15 @@ describe("--json", () => {
         ms: 12,
         error: { code: "throttled", summary: "Too many requests." },
       },
-      { event: "summary", ok: false, mode: "emulator", steps: 2, passed: 1, leftoverIdentities: 0 },
+      {
+        event: "summary",
+        ok: false,
+        mode: "emulator",
+        steps: 2,
+        passed: 1,
+        leftoverIdentities: 0,
+        leftoverThreads: 0,
+      },
     ]);
     expect(err.join("")).toContain("Clean-up: deleting 1 identity");
     expect(err.join("")).toContain("Fix: Wait a little.");

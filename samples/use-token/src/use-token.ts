@@ -6,7 +6,12 @@
  * Tutorial page: docs/en/08-use-token.md
  */
 import { formatExpiry, maskToken } from "@acs-quickstart/core";
-import { ChatClient, type ChatClientOptions, type ChatThreadClient } from "@azure/communication-chat";
+import {
+  ChatClient,
+  type ChatClientOptions,
+  type ChatMessage,
+  type ChatThreadClient,
+} from "@azure/communication-chat";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 
 /** A user signed in to the token service: where it is, who they are, and their session. */
@@ -59,6 +64,7 @@ async function post(url: string, init: { session?: string; body?: unknown; signa
 export async function signIn(tokenService: string, user: string, password: string): Promise<SignedInUser> {
   const response = await post(`${tokenService}/api/sign-in`, { body: { username: user, password } });
   const { session } = (await response.json()) as { session: string };
+  console.log(`${user} signed in to the token service.`);
   return { tokenService, user, session };
 }
 
@@ -135,46 +141,72 @@ export function proactiveRefreshAt(expiresOn: Date): Date {
   return new Date(expiresOn.getTime() - 10 * 60_000);
 }
 
-/** Creates a thread, sends a message and lists the thread's messages, as the credential's user. */
-export async function chat(
+/** Creates a chat thread as the credential's user. */
+export async function startThread(
   endpoint: string,
   { credential }: UserCredential,
   user: string,
   options: ChatClientOptions = {},
 ): Promise<ChatThreadClient> {
-  // #region chat
+  // #region start-thread
   const chatClient = new ChatClient(endpoint, credential, options);
   const { chatThread } = await chatClient.createChatThread({ topic: "After the token" });
   if (!chatThread) throw new Error("The thread was not created.");
   console.log(`${user} created the thread ${chatThread.id} ("${chatThread.topic}")`);
   const thread = chatClient.getChatThreadClient(chatThread.id);
-  await thread.sendMessage({ content: `Hello from ${user}` }, { senderDisplayName: user });
-  await printMessages(thread);
   // #endregion
   return thread;
 }
 
-/** Lists a thread's messages, newest first, one line each. */
+/** Sends a message to the thread and lists the thread's messages. */
+export async function sayHello(thread: ChatThreadClient, user: string): Promise<void> {
+  // #region send-and-list
+  await thread.sendMessage({ content: `Hello from ${user}` }, { senderDisplayName: user });
+  console.log("Messages, newest first:");
+  for await (const message of thread.listMessages()) console.log(`  ${describeMessage(message)}`);
+  // #endregion
+}
+
+/** A thread the credential's user takes part in (no request is sent until the thread client is used). */
+export function openThread(
+  endpoint: string,
+  { credential }: UserCredential,
+  threadId: string,
+  options: ChatClientOptions = {},
+): ChatThreadClient {
+  return new ChatClient(endpoint, credential, options).getChatThreadClient(threadId);
+}
+
+/** One line for a message: its sequence number, its type, and its content (or what a system message says). */
+export function describeMessage(message: ChatMessage): string {
+  const what =
+    message.type === "topicUpdated"
+      ? `topic: ${message.content?.topic}`
+      : message.type === "participantAdded"
+        ? `${message.content?.participants?.length} participant(s) added`
+        : `${message.senderDisplayName || "(no display name)"}: ${message.content?.message}`;
+  return `${message.sequenceId}. ${message.type.padEnd(16)} ${what}`;
+}
+
+/** Lists a thread's messages, newest first, one line each; resolves to how many there are. */
 export async function printMessages(thread: ChatThreadClient): Promise<number> {
   let count = 0;
   console.log("Messages, newest first:");
   for await (const message of thread.listMessages()) {
     count += 1;
-    const what =
-      message.type === "topicUpdated"
-        ? `topic: ${message.content?.topic}`
-        : message.type === "participantAdded"
-          ? `${message.content?.participants?.length} participant(s) added`
-          : `${message.senderDisplayName}: ${message.content?.message}`;
-    console.log(`  ${message.sequenceId}. ${message.type.padEnd(16)} ${what}`);
+    console.log(`  ${describeMessage(message)}`);
   }
   return count;
 }
 
 /** Sends a message; resolves to the Chat service's status when it refuses (e.g. 401), else to `undefined`. */
-export async function trySend(thread: ChatThreadClient, content: string): Promise<number | undefined> {
+export async function trySend(
+  thread: ChatThreadClient,
+  content: string,
+  senderDisplayName?: string,
+): Promise<number | undefined> {
   try {
-    await thread.sendMessage({ content });
+    await thread.sendMessage({ content }, senderDisplayName ? { senderDisplayName } : {});
     return undefined;
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;

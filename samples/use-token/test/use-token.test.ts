@@ -17,15 +17,17 @@ import FakeTimers from "@sinonjs/fake-timers";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import {
   type AccessToken,
-  chat,
   createUserCredential,
   fetchAccessToken,
+  openThread,
   printMessages,
   proactiveRefreshAt,
   type SignedInUser,
+  sayHello,
   signIn,
   signOut,
   signOutEverywhere,
+  startThread,
   tryCreateThread,
   trySend,
 } from "../src/use-token.js";
@@ -63,6 +65,11 @@ afterAll(() => service?.close());
 const quiet = () => vi.spyOn(console, "log").mockImplementation(() => {});
 const printed = (log: ReturnType<typeof quiet>) => log.mock.calls.flat().join("\n");
 const options = { retryOptions: { maxRetries: 0 } };
+const chat = async (...args: Parameters<typeof startThread>) => {
+  const thread = await startThread(...args);
+  await sayHello(thread, args[2]);
+  return thread;
+};
 
 it("signs in, chats with a credential built on the token service's token, and signs out", async () => {
   const log = quiet();
@@ -136,10 +143,7 @@ it("after signing out everywhere the cached token is refused (401); a new creden
 
   const again: SignedInUser = await signIn(service.url, "alice", PASSWORD);
   const renewed = await createUserCredential(again);
-  const { ChatClient } = await import("@azure/communication-chat");
-  const threadAgain = new ChatClient(acs.endpoint, renewed.credential, options).getChatThreadClient(
-    thread.threadId,
-  );
+  const threadAgain = openThread(acs.endpoint, renewed, thread.threadId, options);
   expect(await trySend(threadAgain, "back")).toBeUndefined();
   expect(await printMessages(threadAgain)).toBe(4);
   await signOut(again, renewed);

@@ -2,8 +2,10 @@
 import { formatDiagnosis } from "@acs-quickstart/core";
 import type { Reporter, RunSummary, StepResult, Writer } from "./reporter.js";
 
+/** `1 identity`, `3 identities`, `2 chat threads`. */
 export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (n === 1) return `${n} ${word}`;
+  return `${n} ${/[^aeiou]y$/.test(word) ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 const OUTCOME: Record<RunSummary["outcome"], string> = {
@@ -44,7 +46,8 @@ export function humanReporter(out: Writer): Reporter {
       const kept = s.keptOnPurpose && s.leftoverIdentities > 0 ? " (kept on purpose)" : "";
       say(
         `\n${OUTCOME[s.outcome]}: ${s.passed} of ${plural(s.selected, "step")} ok in ${s.seconds.toFixed(1)} s ` +
-          `(${s.mode} mode). Identities left behind: ${s.leftoverIdentities}${kept}.`,
+          `(${s.mode} mode). Identities left behind: ${s.leftoverIdentities}${kept}.` +
+          (s.leftoverThreads > 0 ? ` Chat threads left behind: ${s.leftoverThreads}.` : ""),
       );
     },
   };

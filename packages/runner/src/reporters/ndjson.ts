@@ -30,6 +30,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         steps: s.ran,
         passed: s.passed,
         leftoverIdentities: s.leftoverIdentities,
+        leftoverThreads: s.leftoverThreads,
       }),
   };
 }
