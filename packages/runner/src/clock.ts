@@ -27,3 +27,16 @@ export async function withVirtualClock<T>(task: (clock: VirtualClock) => Promise
     clock.uninstall();
   }
 }
+
+/** `promise`, or an error after `ms` of real time. */
+export async function within<T>(ms: number, promise: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

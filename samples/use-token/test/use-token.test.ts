@@ -5,14 +5,6 @@
  * Chat; sign-out disposes the credential.
  */
 import { useSampleEnvironment } from "@acs-quickstart/core/testing";
-import {
-  type AppUser,
-  hashPassword,
-  type IdentityMap,
-  type RunningTokenService,
-  startTokenService,
-} from "@acs-quickstart/token-service";
-import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import FakeTimers from "@sinonjs/fake-timers";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import {
@@ -31,33 +23,19 @@ import {
   tryCreateThread,
   trySend,
 } from "../src/use-token.js";
+import { type StandIn, startStandIn } from "./stand-in-token-service.js";
 
 // The emulator reads Date at every call, so a fake clock that replaces Date moves its time too.
 const acs = useSampleEnvironment({ now: () => Date.now() });
 const MINUTE = 60_000;
 const PASSWORD = "a test password";
 
-let service: RunningTokenService;
-const identities = new Map<string, CommunicationUserIdentifier>();
+let service: StandIn;
 
 beforeAll(async () => {
-  const passwordHash = await hashPassword(PASSWORD, 10);
-  const users: AppUser[] = [
-    { name: "alice", role: "member", passwordHash },
-    { name: "carol", role: "caller", passwordHash },
-  ];
-  const map: IdentityMap = {
-    get: async (u) => identities.get(u),
-    set: async (u, id) => void identities.set(u, id),
-  };
-  // Generous limits: this file signs in and asks for tokens more often than a person would.
-  const limits = { signIn: { max: 100, windowMs: MINUTE }, token: { max: 100, windowMs: MINUTE } };
-  service = await startTokenService({
-    identityClient: acs.client,
-    identities: map,
-    users,
-    limits,
-    log: false,
+  service = await startStandIn(acs.client, {
+    alice: { password: PASSWORD, scopes: ["chat"] },
+    carol: { password: PASSWORD, scopes: ["voip"] },
   });
 });
 afterAll(() => service?.close());
@@ -88,7 +66,7 @@ it("signs in, chats with a credential built on the token service's token, and si
   await signOut(alice, user);
   await expect(user.credential.getToken()).rejects.toThrow(/disposed/);
   await expect(fetchAccessToken(alice)).rejects.toMatchObject({ status: 401 });
-  await acs.client.getToken(identities.get("alice") as CommunicationUserIdentifier, ["chat"]);
+
   expect(await thread.getProperties()).toMatchObject({ topic: "After the token" });
 });
 
