@@ -5,6 +5,7 @@ import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
 import { chatContract } from "./chat-contract.js";
 import { sdkContract } from "./contract.js";
+import { recordedContract } from "./recorded.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
 let emulator: Emulator;
@@ -30,4 +31,14 @@ describe("real SDK against the in-process emulator (msw)", () => {
 
 describe("real Chat SDK against the in-process emulator (msw)", () => {
   chatContract(target);
+});
+
+describe("the recorded 2025-03-02-preview interactions, in-process (msw)", () => {
+  recordedContract(() => ({
+    endpoint,
+    connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
+    accessKey: emulator.accessKey,
+    resourceId: emulator.resourceId,
+    wire: false,
+  }));
 });

@@ -9,7 +9,8 @@
  * thread exists (404) → caller is a participant (403) → scope allows it (403) → the input (400).
  */
 import { randomBytes } from "node:crypto";
-import { chatErrors, chatFail } from "./errors.js";
+import { fail } from "../catalogue.js";
+import { chatErrors } from "./errors.js";
 
 /** The chat scopes of an access token (`acsScope`), strongest first. */
 export const CHAT_SCOPES = ["chat", "chat.join", "chat.join.limited"] as const;
@@ -113,7 +114,8 @@ export class ChatModel {
   private readonly checkIdentity: IdentityCheck;
 
   constructor(options: ChatModelOptions) {
-    this.now = options.now;
+    // Whole milliseconds: message ids are epoch ms (the emulator's clock may have sub-millisecond digits).
+    this.now = () => Math.floor(options.now());
     this.checkIdentity = options.checkIdentity;
   }
 
@@ -130,12 +132,12 @@ export class ChatModel {
     const key = repeatabilityRequestId ? `${caller.id} ${repeatabilityRequestId}` : undefined;
     const repeated = key ? this.repeats.get(key) : undefined;
     if (repeated) return repeated;
-    if (this.threads.size >= MAX_THREADS) chatFail(chatErrors.emulatorLimit(`${MAX_THREADS} threads`));
+    if (this.threads.size >= MAX_THREADS) fail(chatErrors.emulatorLimit(`${MAX_THREADS} threads`));
     const { valid, invalid } = this.admissible(input.participants);
     const creator = valid.find((p) => p.id === caller.id) ?? { id: caller.id, shareHistoryTime: 0 };
     const members = [creator, ...valid.filter((p) => p.id !== caller.id)];
     if (members.length > MAX_PARTICIPANTS) {
-      chatFail(chatErrors.badRequest(`A thread has at most ${MAX_PARTICIPANTS} participants.`));
+      fail(chatErrors.badRequest(`A thread has at most ${MAX_PARTICIPANTS} participants.`));
     }
     const now = this.now();
     const thread: Thread = {
@@ -187,10 +189,10 @@ export class ChatModel {
   sendMessage(caller: Caller, threadId: string, input: NewMessage): Message {
     const thread = this.participating(caller, threadId);
     if (Buffer.byteLength(input.content) > MAX_MESSAGE_BYTES) {
-      chatFail(chatErrors.badRequest(`The message is larger than ${MAX_MESSAGE_BYTES} bytes.`));
+      fail(chatErrors.badRequest(`The message is larger than ${MAX_MESSAGE_BYTES} bytes.`));
     }
     if (thread.messages.length >= MAX_MESSAGES_PER_THREAD) {
-      chatFail(chatErrors.emulatorLimit(`${MAX_MESSAGES_PER_THREAD} messages in a thread`));
+      fail(chatErrors.emulatorLimit(`${MAX_MESSAGES_PER_THREAD} messages in a thread`));
     }
     return this.append(thread, {
       type: input.type,
@@ -223,7 +225,7 @@ export class ChatModel {
     const { valid, invalid } = this.admissible(participants);
     const added = valid.filter((p) => !thread.participants.has(p.id));
     if (thread.participants.size + added.length > MAX_PARTICIPANTS) {
-      chatFail(chatErrors.badRequest(`A thread has at most ${MAX_PARTICIPANTS} participants.`));
+      fail(chatErrors.badRequest(`A thread has at most ${MAX_PARTICIPANTS} participants.`));
     }
     if (added.length > 0) {
       for (const p of added) thread.participants.set(p.id, p);
@@ -248,8 +250,8 @@ export class ChatModel {
 
   private participating(caller: Caller, threadId: string): Thread {
     const thread = this.threads.get(threadId);
-    if (!thread) chatFail(chatErrors.threadNotFound());
-    if (!thread.participants.has(caller.id)) chatFail(chatErrors.notParticipant());
+    if (!thread) fail(chatErrors.threadNotFound());
+    if (!thread.participants.has(caller.id)) fail(chatErrors.notParticipant());
     return thread;
   }
 
@@ -294,5 +296,5 @@ export class ChatModel {
 function requireScope(caller: Caller, allowed: readonly ChatScope[], operation: string): void {
   if (allowed.some((scope) => caller.scopes.has(scope))) return;
   const held = CHAT_SCOPES.find((scope) => caller.scopes.has(scope)) ?? "none";
-  chatFail(chatErrors.scopeTooWeak(held, operation));
+  fail(chatErrors.scopeTooWeak(held, operation));
 }
