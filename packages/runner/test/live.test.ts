@@ -70,6 +70,7 @@ describe("live mode against the standalone emulator", () => {
     expect(run.stderr).toContain("Chat answers: 401.");
     expect(run.stderr).toMatch(/deleting 1 chat thread this run made…\n {2}deleted 19:acsV1_/);
     expect(await liveIdentities()).toEqual([]);
+    expect((await admin.state()).chatThreads).toBe(0);
   });
 
   it("when a late step fails it exits 1 after its diagnosis and still deletes every identity", async () => {
