@@ -100,6 +100,10 @@ async function refuseBody(request: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** Sign-ins are counted per client address and user name: guessing a password gets slow. */
+const signInKey = (request: FastifyRequest) =>
+  `${request.ip} ${(request.body as { username?: string } | undefined)?.username ?? ""}`;
+
 const unauthorized = (reply: FastifyReply, message: string) =>
   reply
     .code(401)
@@ -144,6 +148,22 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     maxAge: 600,
   });
   await app.register(rateLimit, { global: false });
+  // Communication Services failed or refused a request of the service: the client learns that, not the details.
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.name !== "RestError" && error.name !== "AbortError") return reply.send(error);
+    const status = error.statusCode;
+    request.log.error({ status, code: error.code }, "Communication Services did not answer as expected");
+    const busy = status === 429 || status === 503;
+    const retryAfter = (
+      error as { response?: { headers?: { get(name: string): string | undefined } } }
+    ).response?.headers?.get("retry-after");
+    if (busy) reply.header("retry-after", retryAfter ?? "1");
+    return reply.code(busy ? 503 : 502).send({
+      statusCode: busy ? 503 : 502,
+      error: busy ? "Service Unavailable" : "Bad Gateway",
+      message: `Communication Services ${status ? `answered ${status}${error.code ? ` ${error.code}` : ""}` : "could not be reached"}; try again later.`,
+    });
+  });
 
   /** The session's user, from `Authorization: Bearer <session>`; 401 without a valid session. */
   async function requireSession(request: FastifyRequest, reply: FastifyReply) {
@@ -185,8 +205,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         rateLimit: {
           max: limits.signIn.max,
           timeWindow: limits.signIn.windowMs,
-          keyGenerator: (request) =>
-            `${request.ip} ${(request.body as { username?: string })?.username ?? ""}`,
+          keyGenerator: signInKey,
           hook: "preHandler",
         },
       },

@@ -55,7 +55,11 @@ export async function tryTokenService(
 ): Promise<void> {
   const expect = (answer: Answer, wanted: number, what: string) => {
     if (answer.status !== wanted) {
-      throw new Error(`${what}: expected ${wanted}, the token service answered ${status(answer)}.`);
+      const said = typeof answer.body.message === "string" ? `: ${answer.body.message}` : ".";
+      throw Object.assign(new Error(`${what}: the token service answered ${status(answer)}${said}`), {
+        name: "TokenServiceError",
+        status: answer.status,
+      });
     }
     return answer;
   };

@@ -250,6 +250,29 @@ describe("CORS", () => {
   });
 });
 
+describe("when Communication Services fails", () => {
+  it("a throttled or failing service becomes 503 (with Retry-After) or 502 for the client, logged, no details leaked", async () => {
+    // Retry-After 0: the SDK's three retries come at once. 501: a status the SDK does not retry.
+    await acs.admin.addFault({ operation: "issueAccessToken", status: 429, retryAfterSeconds: 0, times: 4 });
+    const { app, log } = await service();
+    const alice = await session(app, "alice");
+    const busy = await tokenRequest(app, alice);
+    expect(busy.statusCode).toBe(503);
+    expect(busy.headers["retry-after"]).toBe("0");
+    expect(busy.json()).toEqual({
+      statusCode: 503,
+      error: "Service Unavailable",
+      message: "Communication Services answered 429 TooManyRequests; try again later.",
+    });
+    await acs.admin.addFault({ operation: "issueAccessToken", status: 501, times: 1 });
+    const failed = await tokenRequest(app, alice);
+    expect(failed.statusCode).toBe(502);
+    expect(failed.headers["retry-after"]).toBeUndefined();
+    expect(failed.body).not.toMatch(/fault injected|emulator/i);
+    expect(log.join("")).toMatch(/"status":501.*"msg":"Communication Services did not answer as expected"/);
+  });
+});
+
 describe("the log", () => {
   it("says who did what, and never holds a token, a session, a password or the access key", async () => {
     const { app, log } = await service();
