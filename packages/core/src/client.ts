@@ -159,22 +159,21 @@ function extraCertificateAuthorities(
 }
 
 /**
- * Creates the client for the resource and sign-in method that `config` describes.
- * `options` go to the SDK unchanged (e.g. `retryOptions`, `tlsOptions`), except `credential`. Without
- * `tlsOptions`, a certificate named by NODE_EXTRA_CA_CERTS (also from `.env`) is trusted.
- *
- * `@azure/identity` is imported only on the Entra ID path: it is slow to load, and a
- * connection string does not need it.
+ * The options of any Azure SDK client of this resource (the identity client, and the Chat SDK's `ChatClient`
+ * of part two, whose options are the same `CommonClientOptions`): the request timeout, the abort signal, no
+ * proxy, and the certificates to trust unless `tlsOptions` is given: `trust.caFiles` (a Config's: the shell's
+ * NODE_EXTRA_CA_CERTS and the one in `.env`), else NODE_EXTRA_CA_CERTS of `options.env`.
+ * @throws {ConfigError} when a certificate file cannot be read or holds no certificate.
  */
-export async function createIdentityClient(
-  config: Config,
-  options: CreateIdentityClientOptions = {},
-): Promise<CommunicationIdentityClient> {
-  const { credential, requestTimeoutMs, abortSignal, ignoreProxy, env, ...rest } = options;
+export function clientPipelineOptions(
+  options: Omit<CreateIdentityClientOptions, "credential"> = {},
+  trust: Pick<Config, "caFiles"> = {},
+): CommunicationIdentityClientOptions {
+  const { requestTimeoutMs, abortSignal, ignoreProxy, env, ...rest } = options;
   const fromEnv = (env ?? process.env)[EXTRA_CA_VARIABLE]?.trim();
   const tlsOptions =
-    rest.tlsOptions ?? extraCertificateAuthorities(config.caFiles ?? (fromEnv ? [fromEnv] : []));
-  const clientOptions: CommunicationIdentityClientOptions = {
+    rest.tlsOptions ?? extraCertificateAuthorities(trust.caFiles ?? (fromEnv ? [fromEnv] : []));
+  return {
     ...rest,
     ...(tlsOptions ? { tlsOptions } : {}),
     additionalPolicies: [
@@ -186,6 +185,22 @@ export async function createIdentityClient(
       ...(ignoreProxy ? [{ policy: directPolicy(), position: "perRetry" as const }] : []),
     ],
   };
+}
+
+/**
+ * Creates the client for the resource and sign-in method that `config` describes.
+ * `options` go to the SDK unchanged (e.g. `retryOptions`, `tlsOptions`), except `credential`. Without
+ * `tlsOptions`, a certificate named by NODE_EXTRA_CA_CERTS (also from `.env`) is trusted.
+ *
+ * `@azure/identity` is imported only on the Entra ID path: it is slow to load, and a
+ * connection string does not need it.
+ */
+export async function createIdentityClient(
+  config: Config,
+  options: CreateIdentityClientOptions = {},
+): Promise<CommunicationIdentityClient> {
+  const { credential, ...rest } = options;
+  const clientOptions = clientPipelineOptions(rest, config);
   switch (config.kind) {
     case "connection-string":
       return new CommunicationIdentityClient(config.connectionString, clientOptions);

@@ -338,6 +338,18 @@ const TABLE: Row[] = [
     }),
   },
   {
+    // Part two: a client's request to the token service failed (`TokenServiceError`, with the service's message).
+    code: "token-service-error",
+    when: (f) => f.names.has("TokenServiceError"),
+    explain: (f) => ({
+      summary: firstLine(f.message),
+      fix:
+        "401: sign in again (the session ended, or the password is wrong). 429: wait as long as its Retry-After says. " +
+        "502 or 503: Communication Services refused or failed the token service's request; the token service's log " +
+        "line above says how. Run the step again later.",
+    }),
+  },
+  {
     code: "identity-not-owned",
     when: (f) => f.serviceCode === "IdentityNotOwned",
     explain: (f) => ({

@@ -42,6 +42,11 @@ export interface StoredIdentity {
   /** Which step (or note) created it. */
   createdBy?: string;
   /**
+   * The app user it belongs to, when a token service made it for one of its users (one identity per app
+   * user). Such an identity is never picked as "the stored identity" the tutorial's steps share.
+   */
+  appUser?: string;
+  /**
    * Set when a run could not delete it during clean-up: the next run's clean-up deletes it, and no step
    * picks it as "the stored identity".
    */
@@ -54,6 +59,8 @@ export interface NewIdentity {
   endpoint: string;
   createdBy?: string;
   createdAt?: string | Date;
+  /** The app user it belongs to (see {@link StoredIdentity.appUser}). */
+  appUser?: string;
 }
 
 /** The identity store's file cannot be used as it is. Names the file and what to do. */
@@ -97,14 +104,17 @@ export class IdentityStore {
     return identities.filter((identity) => endpointKey(identity.endpoint) === key);
   }
 
-  /** The most recently created identity of `endpoint` (not pending clean-up), or `undefined` if there is none. */
+  /**
+   * The most recently created identity of `endpoint` that the steps share (not pending clean-up, not an app
+   * user's), or `undefined` if there is none.
+   */
   async latest(endpoint: string): Promise<StoredIdentity | undefined> {
-    let latest: StoredIdentity | undefined;
-    for (const identity of await this.list(endpoint)) {
-      if (identity.pendingCleanup) continue;
-      if (!latest || Date.parse(identity.createdAt) >= Date.parse(latest.createdAt)) latest = identity;
-    }
-    return latest;
+    return newest(await this.list(endpoint), (identity) => identity.appUser === undefined);
+  }
+
+  /** The identity of `endpoint` made for the app user `appUser` (not pending clean-up), if there is one. */
+  async forAppUser(endpoint: string, appUser: string): Promise<StoredIdentity | undefined> {
+    return newest(await this.list(endpoint), (identity) => identity.appUser === appUser);
   }
 
   /** Remembers an identity (once: adding the same id for the same endpoint again changes nothing). */
@@ -115,6 +125,7 @@ export class IdentityStore {
       endpoint: endpointKey(entry.endpoint),
       createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
       ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+      ...(entry.appUser === undefined ? {} : { appUser: entry.appUser }),
     };
     return this.update((state) => {
       const existing = state.identities.find(
@@ -228,6 +239,9 @@ export class IdentityStore {
       if (entry.createdBy !== undefined && typeof entry.createdBy !== "string") {
         throw this.corrupt(`has ${where} whose "createdBy" is not text.`);
       }
+      if (entry.appUser !== undefined && (typeof entry.appUser !== "string" || entry.appUser === "")) {
+        throw this.corrupt(`has ${where} whose "appUser" is not a name.`);
+      }
       if (entry.pendingCleanup !== undefined && typeof entry.pendingCleanup !== "boolean") {
         throw this.corrupt(`has ${where} whose "pendingCleanup" is not true or false.`);
       }
@@ -283,6 +297,19 @@ export class IdentityStore {
       );
     }
   }
+}
+
+/** The most recently created of `identities` that `wanted` accepts and that is not pending clean-up. */
+function newest(
+  identities: readonly StoredIdentity[],
+  wanted: (identity: StoredIdentity) => boolean,
+): StoredIdentity | undefined {
+  let latest: StoredIdentity | undefined;
+  for (const identity of identities) {
+    if (identity.pendingCleanup || !wanted(identity)) continue;
+    if (!latest || Date.parse(identity.createdAt) >= Date.parse(latest.createdAt)) latest = identity;
+  }
+  return latest;
 }
 
 /** Endpoints compare as `https://host[:port]/`, whatever trailing slash or letter case they were written with. */

@@ -11,7 +11,7 @@
 
 /** From `@acs-quickstart/common`, re-exported so that steps and the runner need only core. */
 export { repoRoot, stateDir } from "@acs-quickstart/common";
-export { type CreateIdentityClientOptions, createIdentityClient } from "./client.js";
+export { type CreateIdentityClientOptions, clientPipelineOptions, createIdentityClient } from "./client.js";
 export {
   ACCESS_KEY_VARIABLE,
   CONNECTION_STRING_VARIABLE,

@@ -280,6 +280,19 @@ describe("diagnose: our own errors and the rest", () => {
     });
   });
 
+  it("a token service's answer (part two) is shown with what to do for each status", () => {
+    const error = Object.assign(
+      new Error("The token service answered 503: Communication Services answered 429; try again later."),
+      { name: "TokenServiceError", status: 503 },
+    );
+    const d = diagnose(error);
+    expect(d.code).toBe("token-service-error");
+    expect(d.summary).toBe(
+      "The token service answered 503: Communication Services answered 429; try again later.",
+    );
+    expect(d.fix).toMatch(/502 or 503: Communication Services refused or failed/);
+  });
+
   it("an unknown error shows its name and message, no stack", () => {
     const error = new TypeError("Cannot read properties of undefined (reading 'token')");
     const d = diagnose(error);

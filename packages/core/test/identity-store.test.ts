@@ -71,6 +71,21 @@ describe("IdentityStore", () => {
     expect(await store.list()).toHaveLength(3);
   });
 
+  it("remembers an app user's identity by user and resource; latest() never picks it as the shared one", async () => {
+    const store = new IdentityStore(file);
+    await store.add({ id: id(1), endpoint: EMULATOR, createdAt: "2026-11-25T00:00:00Z" });
+    await store.add({ id: id(2), endpoint: EMULATOR, appUser: "alice", createdAt: "2026-11-25T01:00:00Z" });
+    await store.add({ id: id(3), endpoint: AZURE, appUser: "alice", createdAt: "2026-11-25T02:00:00Z" });
+    expect((await store.forAppUser(EMULATOR, "alice"))?.id).toBe(id(2));
+    expect((await store.forAppUser(AZURE, "alice"))?.id).toBe(id(3));
+    expect(await store.forAppUser(EMULATOR, "bob")).toBeUndefined();
+    expect((await store.latest(EMULATOR))?.id).toBe(id(1));
+    expect(await store.latest(AZURE)).toBeUndefined();
+    await store.markPendingCleanup([id(2)]);
+    expect(await store.forAppUser(EMULATOR, "alice")).toBeUndefined();
+    expect(JSON.parse(await readFile(file, "utf8")).identities[1]).toMatchObject({ appUser: "alice" });
+  });
+
   it("adds an identity once, and removes it by id", async () => {
     const store = new IdentityStore(file);
     await store.add({ id: id(1), endpoint: AZURE });

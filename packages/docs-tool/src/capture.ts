@@ -2,9 +2,10 @@
  * One real run of the quickstart, on the embedded emulator, as the source of the pages' output blocks.
  *
  * It runs `node scripts/launch.mjs scripts/quickstart.ts --emulator --json` (as `npm run quickstart` does) in a child process with a fresh,
- * empty state folder and no resource configured, and keeps:
- * - for each step, the lines the step printed (the runner's `{"event":"output","step":…,"text":…}` events);
- * - the whole run as a person sees it (the human messages, which go to stderr with --json).
+ * empty state folder and no resource configured, and at the same time the same with `--part 2` (the tutorial's
+ * part two), and keeps:
+ * - for each step of both parts, the lines the step printed (the runner's `{"event":"output","step":…,"text":…}` events);
+ * - the whole default run as a person sees it (the human messages, which go to stderr with --json).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
@@ -41,14 +42,29 @@ function cleanEnvironment(stateDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs the quickstart once in `root` and collects what it printed. Takes about two seconds. */
+/** The runs whose steps' output the pages show: the default run (part 1, also the whole-run block) and part 2. */
+const RUNS: ReadonlyArray<readonly string[]> = [[], ["--part", "2"]];
+
+/** Runs the quickstart in `root` (both parts, side by side) and collects what it printed. Takes a few seconds. */
 export async function captureOutputs(
   root: string,
   options: { timeoutMs?: number } = {},
 ): Promise<CapturedOutputs> {
+  const runs = await Promise.all(RUNS.map((args) => captureRun(root, args, options.timeoutMs ?? 60_000)));
+  return {
+    steps: Object.assign({}, ...runs.map((run) => run.steps)),
+    quickstart: (runs[0] as CapturedOutputs).quickstart,
+  };
+}
+
+async function captureRun(
+  root: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<CapturedOutputs> {
   const stateDir = mkdtempSync(join(tmpdir(), "acs-docs-run-"));
   try {
-    const run = await runChild(root, stateDir, options.timeoutMs ?? 60_000);
+    const run = await runChild(root, stateDir, args, timeoutMs);
     const steps: Record<string, string[]> = {};
     for (const line of run.stdout.split("\n")) {
       if (!line.startsWith("{")) continue;
@@ -64,7 +80,7 @@ export async function captureOutputs(
     }
     if (run.code !== 0) {
       throw new CaptureError(
-        `npm run quickstart -- --emulator did not succeed (exit code ${run.code ?? run.signal}), so the output blocks cannot be checked.\n` +
+        `npm run quickstart -- --emulator ${args.join(" ")} did not succeed (exit code ${run.code ?? run.signal}), so the output blocks cannot be checked.\n` +
           `What it printed:\n${indent(run.stderr.trim() || "(nothing)")}`,
       );
     }
@@ -112,11 +128,12 @@ function indent(text: string): string {
 function runChild(
   root: string,
   stateDir: string,
+  args: readonly string[],
   timeoutMs: number,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    [join(root, "scripts/launch.mjs"), "scripts/quickstart.ts", "--emulator", "--json"],
+    [join(root, "scripts/launch.mjs"), "scripts/quickstart.ts", "--emulator", "--json", ...args],
     { cwd: root, env: cleanEnvironment(stateDir), stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";

@@ -11,6 +11,8 @@ import type { FaultSpec } from "./faults.js";
 export interface EmulatorAdminClient {
   state(): Promise<{
     identities: Array<{ id: string; deleted: boolean; tokensIssued: number; revokedAt: string | null }>;
+    /** How many chat threads exist. */
+    chatThreads: number;
   }>;
   validateToken(
     token: string,

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { emulatorHandlers } from "../src/in-process.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
+import { chatContract } from "./chat-contract.js";
 import { sdkContract } from "./contract.js";
+import { recordedContract } from "./recorded.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
 let emulator: Emulator;
@@ -16,11 +18,27 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+const target = () => ({
+  endpoint,
+  connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
+  accessKey: emulator.accessKey,
+  resourceId: emulator.resourceId,
+});
+
 describe("real SDK against the in-process emulator (msw)", () => {
-  sdkContract(() => ({
+  sdkContract(target);
+});
+
+describe("real Chat SDK against the in-process emulator (msw)", () => {
+  chatContract(target);
+});
+
+describe("the recorded 2025-03-02-preview interactions, in-process (msw)", () => {
+  recordedContract(() => ({
     endpoint,
     connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
     accessKey: emulator.accessKey,
     resourceId: emulator.resourceId,
+    wire: false,
   }));
 });

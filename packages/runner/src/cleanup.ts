@@ -5,6 +5,7 @@
 import {
   type Config,
   type CreateIdentityClientOptions,
+  clientPipelineOptions,
   createIdentityClient,
   type DiagnoseContext,
   diagnose,
@@ -12,7 +13,11 @@ import {
   type IdentityStore,
   type StoredIdentity,
 } from "@acs-quickstart/core";
-import type { CommunicationUserIdentifier } from "@azure/communication-common";
+import { ChatClient } from "@azure/communication-chat";
+import {
+  AzureCommunicationTokenCredential,
+  type CommunicationUserIdentifier,
+} from "@azure/communication-common";
 import type { RunOptions } from "./cli.js";
 import { fromRoot, type Mode } from "./modes.js";
 import { type IdentitiesLeft, plural, type Reporter } from "./reporters/index.js";
@@ -99,10 +104,49 @@ export async function cleanUp(options: {
   return failed;
 }
 
+/**
+ * Deletes the chat threads this run made (`threads`, emptied as they go), each as the identity that made it,
+ * with a new `chat` token: the step's own credentials may be revoked or disposed by now. Returns how many
+ * could not be deleted.
+ */
+export async function deleteThreads(options: {
+  reporter: Reporter;
+  config: Config;
+  clientOptions: CreateIdentityClientOptions;
+  threads: Map<string, CommunicationUserIdentifier>;
+  diagnoseContext: DiagnoseContext;
+}): Promise<number> {
+  const { reporter, threads } = options;
+  if (threads.size === 0) return 0;
+  reporter.note(`\nClean-up: deleting ${plural(threads.size, "chat thread")} this run made…`);
+  const identities = await createIdentityClient(options.config, options.clientOptions);
+  const chatOptions = clientPipelineOptions(options.clientOptions, options.config);
+  for (const [threadId, creator] of [...threads]) {
+    try {
+      const { token } = await identities.getToken(creator, ["chat"]);
+      const chat = new ChatClient(
+        options.config.endpoint,
+        new AzureCommunicationTokenCredential(token),
+        chatOptions,
+      );
+      await chat.deleteChatThread(threadId);
+      threads.delete(threadId);
+      reporter.note(`  deleted ${threadId}`);
+    } catch (error) {
+      reporter.note(
+        `  could not delete ${threadId}:\n${formatDiagnosis(diagnose(error, options.diagnoseContext))}`,
+      );
+    }
+  }
+  return threads.size;
+}
+
 export interface Finished {
   /** Identities this run leaves in the resource (kept on purpose, or not deletable). */
   leftover: number;
-  /** Of those, the ones clean-up could not delete. */
+  /** Chat threads (part two) this run leaves in the resource (kept with --keep, or not deletable). */
+  threadsLeft: number;
+  /** Of those identities and threads, the ones clean-up could not delete. */
   notDeleted: number;
   /** Whether they were kept on purpose (--keep, --keep-for-next-step). */
   keptOnPurpose: boolean;
@@ -131,6 +175,21 @@ export async function finishIdentities(run: {
   const keptForNextStep = options.keepForNextStep ? session.sharedMadeHere() : undefined;
   if (keptForNextStep) session.created.delete(keptForNextStep.communicationUserId);
   let notDeleted: string[] = [];
+  let threadsLeft = session.threads.size;
+  if (!options.keep && session.threads.size > 0) {
+    // Threads first: deleting one takes a token of the identity that made it.
+    threadsLeft = await run.signals.shielded(
+      (signal) => reporter.note(`\n${signal}: still deleting the chat threads this run made; please wait.`),
+      () =>
+        deleteThreads({
+          reporter,
+          config: run.mode.config,
+          clientOptions: run.clientOptions,
+          threads: session.threads,
+          diagnoseContext: run.diagnoseContext,
+        }),
+    );
+  }
   if (!options.keep) {
     const earlier = await earlierToDelete(
       store,
@@ -171,7 +230,8 @@ export async function finishIdentities(run: {
   );
   return {
     leftover: leftByThisRun.length + kept.length,
-    notDeleted: notDeleted.length,
+    threadsLeft,
+    notDeleted: notDeleted.length + (options.keep ? 0 : threadsLeft),
     keptOnPurpose: options.keep || keptForNextStep !== undefined,
     identities: { leftByThisRun, keptForNextStep: kept, leftByEarlierRuns },
     ...(keptForNextStep && deleter >= 0

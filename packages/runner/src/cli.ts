@@ -6,7 +6,7 @@ import { parseArgs as parseTokens } from "node:util";
 import { TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "@acs-quickstart/core";
 import type { TokenScope } from "@azure/communication-identity";
 import { SETTINGS } from "./settings.js";
-import { STEP_IDS, type StepId } from "./steps.js";
+import { type Part, STEP_IDS, STEPS, type StepId } from "./steps.js";
 
 /** What the user asked for on the command line. */
 export interface RunOptions {
@@ -69,10 +69,18 @@ export const OPTION_GROUPS: readonly OptionGroup[] = [
   {
     title: "Which steps (ids as listed by --list; the steps always run in the tutorial's order)",
     options: [
-      { name: "list", help: "list the steps and their tutorial pages, then exit" },
+      { name: "list", help: "list the steps of both parts and their tutorial pages, then exit" },
+      {
+        name: "part",
+        value: "1|2|all",
+        help:
+          "1: Microsoft's quickstart, the six steps (the default)\n" +
+          "2: after the token: a token service and a chat client that uses and refreshes the token\n" +
+          "all: both parts, one after the other",
+      },
       { name: "step", value: "ID", multiple: true, help: "run only this step (repeatable)" },
-      { name: "from", value: "ID", help: "start at this step" },
-      { name: "to", value: "ID", help: "stop after this step" },
+      { name: "from", value: "ID", help: "start at this step (in its part, unless --part says more)" },
+      { name: "to", value: "ID", help: "stop after this step (in its part, unless --part says more)" },
     ],
   },
   {
@@ -141,7 +149,8 @@ export function usage(): string {
     "Usage: npm run quickstart -- [options]",
     "",
     'Runs the tutorial "Create and manage access tokens" step by step: on the built-in emulator when no',
-    "Azure Communication Services resource is configured, otherwise against your resource.",
+    "Azure Communication Services resource is configured, otherwise against your resource. Part 2 (--part 2)",
+    "goes on after the token: a token service for your app's users, and a chat client that refreshes its token.",
     "",
     groups.join("\n\n"),
     "",
@@ -161,6 +170,18 @@ function stepId(value: string | undefined, flag: string): StepId {
   }
   return value as StepId;
 }
+
+/** `--part 2`: the parts to run. */
+function parsePart(value: string | undefined): Part[] {
+  const valid = "Valid values: 1, 2 or all (e.g. --part 2).";
+  if (value === undefined || value.trim() === "") throw new UsageError(`--part needs a value. ${valid}`);
+  const part = value.trim().toLowerCase();
+  if (part === "all") return [1, 2];
+  if (part === "1" || part === "2") return [Number(part) as Part];
+  throw new UsageError(`Unknown part '${value}' for --part. ${valid}`);
+}
+
+const partOf = (id: StepId): Part => (STEPS.find((step) => step.id === id)?.part ?? 1) as Part;
 
 /** `--scopes chat,voip`: known scopes, comma-separated, duplicates dropped. */
 export function parseScopes(value: string | undefined): TokenScope[] {
@@ -252,18 +273,39 @@ export function parseArgs(argv: readonly string[]): RunOptions {
   if (only.length > 0 && (from || to)) {
     throw new UsageError("--step cannot be combined with --from or --to: use one way of choosing steps.");
   }
+  if (only.length > 0 && has("part")) {
+    throw new UsageError(
+      "--step cannot be combined with --part: --step runs the steps it names, in any part.",
+    );
+  }
   const index = (id: StepId) => STEP_IDS.indexOf(id);
   if (from && to && index(from) > index(to)) {
     throw new UsageError(`--from ${from} comes after --to ${to} in the tutorial: nothing would run.`);
   }
-  if (has("clean-up") && (only.length > 0 || from || to)) {
-    throw new UsageError("--clean-up runs no step: leave out --step, --from and --to.");
+  if (has("clean-up") && (only.length > 0 || from || to || has("part"))) {
+    throw new UsageError("--clean-up runs no step: leave out --step, --from, --to and --part.");
   }
-  const steps = STEP_IDS.filter((id) =>
+  // The parts: as --part says; else those of the steps --from and --to name (and any between); else part 1.
+  const named = [from, to].filter((id): id is StepId => id !== undefined).map(partOf);
+  const parts: Part[] = has("part")
+    ? parsePart(last("part"))
+    : named.length > 0
+      ? ([1, 2] as Part[]).filter((p) => p >= Math.min(...named) && p <= Math.max(...named))
+      : [1];
+  for (const [flag, id] of [["--from", from] as const, ["--to", to] as const]) {
+    if (id && !parts.includes(partOf(id))) {
+      throw new UsageError(
+        `${flag} ${id} is a step of part ${partOf(id)}, which --part ${last("part")} leaves out.`,
+      );
+    }
+  }
+  const inParts = STEP_IDS.filter((id) => parts.includes(partOf(id)));
+  const first = from ? index(from) : index(inParts[0] as StepId);
+  const lastIndex = to ? index(to) : index(inParts.at(-1) as StepId);
+  const steps =
     only.length > 0
-      ? only.includes(id)
-      : index(id) >= (from ? index(from) : 0) && index(id) <= (to ? index(to) : STEP_IDS.length - 1),
-  );
+      ? STEP_IDS.filter((id) => only.includes(id))
+      : inParts.filter((id) => index(id) >= first && index(id) <= lastIndex);
   return {
     mode: has("emulator") ? "emulator" : has("live") ? "live" : "auto",
     steps: has("clean-up") ? [] : steps,

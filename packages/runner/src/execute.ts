@@ -5,7 +5,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DiagnoseContext, diagnose, type IdentityStore, repoRoot } from "@acs-quickstart/core";
-import type { CommunicationIdentityClient } from "@azure/communication-identity";
+import type {
+  CommunicationIdentityClient,
+  CommunicationIdentityClientOptions,
+} from "@azure/communication-identity";
 import type { RunOptions } from "./cli.js";
 import { capturingConsole } from "./console.js";
 import { fromRoot, type Mode } from "./modes.js";
@@ -14,7 +17,7 @@ import { regions } from "./regions.js";
 import type { Reporter, StepResult } from "./reporters/index.js";
 import type { Session } from "./session.js";
 import type { RunSignals } from "./signals.js";
-import type { StepContext, TutorialStep } from "./step.js";
+import type { RunningService, StepContext, TutorialStep } from "./step.js";
 
 export interface StepsOutcome {
   /** Steps that ran (ok or not), and those that were ok. */
@@ -28,6 +31,8 @@ export interface StepsRun {
   steps: readonly TutorialStep[];
   options: RunOptions;
   client: CommunicationIdentityClient;
+  /** The options of the run's other SDK clients (Chat): timeout, abort signal, certificates. */
+  clientOptions: CommunicationIdentityClientOptions;
   session: Session;
   mode: Mode;
   store: IdentityStore;
@@ -65,21 +70,32 @@ export async function runSteps(run: StepsRun): Promise<StepsOutcome> {
 
 async function executeStep(step: TutorialStep, run: StepsRun): Promise<StepResult> {
   const { client, options, session, mode, reporter, signals } = run;
+  const services: Record<string, RunningService> = {};
   const context: StepContext = {
     client,
+    endpoint: mode.config.endpoint,
+    clientOptions: run.clientOptions,
+    services,
     scopes: options.scopes,
     expiresInMinutes: options.expiresInMinutes,
     session: session.forStep(step, () => context),
     ...(mode.validateToken ? { validateToken: mode.validateToken } : {}),
+    ...(mode.virtualClock ? { virtualClock: mode.virtualClock } : {}),
   };
   const started = performance.now();
   try {
     await capturingConsole(
       (text) => reporter.output(step, text),
       async () => {
-        for (const check of step.checks ?? []) await check.before?.(context);
-        await step.run(context);
-        for (const check of step.checks ?? []) await check.after?.(context);
+        try {
+          for (const service of step.services ?? []) services[service.name] = await service.start(context);
+          for (const check of step.checks ?? []) await check.before?.(context);
+          await step.run(context);
+          for (const check of step.checks ?? []) await check.after?.(context);
+        } finally {
+          // What the step started, it stops: no server or port outlives it.
+          for (const service of Object.values(services).reverse()) await service.close();
+        }
       },
     );
     return { ok: true, ms: Math.round(performance.now() - started) };

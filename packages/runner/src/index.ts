@@ -23,11 +23,16 @@ export { HANDLED_SIGNALS, signalExitCode } from "./signals.js";
 export {
   findStep,
   type IdentityOperation,
+  PARTS,
+  type Part,
+  type RunningService,
   STEP_IDS,
   STEPS,
   type StepCheck,
   type StepContext,
   type StepId,
+  type StepService,
   type StepSession,
   type TutorialStep,
+  type VirtualClock,
 } from "./steps.js";

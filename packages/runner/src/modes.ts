@@ -8,7 +8,9 @@ import {
   describeConfig,
   repoRoot,
 } from "@acs-quickstart/core";
+import { withVirtualClock } from "./clock.js";
 import type { Settings } from "./settings.js";
+import type { StepContext } from "./step.js";
 
 export interface Mode {
   name: "emulator" | "live";
@@ -19,6 +21,8 @@ export interface Mode {
   clientOptions: CreateIdentityClientOptions;
   /** Only on the emulator: whether it still accepts a token (the real service has no such route). */
   validateToken?: (token: string) => Promise<{ valid: boolean; reason?: string }>;
+  /** Only on the emulator: a clock that can be moved (./clock.ts). */
+  virtualClock?: StepContext["virtualClock"];
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export async function emulatorMode(settings: Settings): Promise<Mode> {
     stateFile: `${settings.stateDir}/emulator-state.json`,
     ...(settings.emulatorAccessKey ? { accessKey: settings.emulatorAccessKey } : {}),
     ...(settings.faults ? { faults: settings.faults } : {}),
+    // Read at each call: on the virtual clock (./clock.ts) the emulator's time moves with the SDKs'.
+    now: () => Date.now(),
   });
   const admin = createEmulatorAdminClient({
     endpoint: emulator.endpoint,
@@ -61,6 +67,7 @@ export async function emulatorMode(settings: Settings): Promise<Mode> {
     // The emulator answers inside this process: a proxy from the environment must not get in between.
     clientOptions: { ignoreProxy: true },
     validateToken: (token) => admin.validateToken(token),
+    virtualClock: withVirtualClock,
     close: () => emulator.close(),
   };
 }

@@ -6,6 +6,7 @@
  */
 import {
   ConfigError,
+  clientPipelineOptions,
   createIdentityClient,
   type DiagnoseContext,
   diagnose,
@@ -119,10 +120,15 @@ async function run(
       reporter.mode(mode.name, mode.config.endpoint, mode.announce);
       const started = performance.now();
       const steps = options.steps.flatMap((id) => findStep(id) ?? []);
+      const sdkOptions = clientPipelineOptions(
+        clientOptions(settings, mode, env, signals.abortSignal),
+        mode.config,
+      );
       const outcome = await runSteps({
         steps,
         options,
         client,
+        clientOptions: sdkOptions,
         session,
         mode,
         store,
@@ -155,6 +161,7 @@ async function run(
         passed: outcome.passed,
         seconds: (performance.now() - started) / 1000,
         leftoverIdentities: left.leftover,
+        leftoverThreads: left.threadsLeft,
         keptOnPurpose: left.keptOnPurpose,
         identities: left.identities,
         storeFile: fromRoot(store.file),

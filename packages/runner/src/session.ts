@@ -17,6 +17,8 @@ export class Session {
   shared: CommunicationUserIdentifier | undefined;
   /** Whether `shared` came from the identity store (an earlier run) rather than from this run. */
   sharedFromStore = false;
+  /** Chat threads this run made and has not deleted, with the identity that made each. */
+  readonly threads = new Map<string, CommunicationUserIdentifier>();
   private readonly issued: Array<{ identity: string; token: string }> = [];
 
   constructor(
@@ -55,7 +57,15 @@ export class Session {
           endpoint: this.endpoint,
           createdAt: new Date().toISOString(),
           createdBy: step.id,
+          ...(options.appUser !== undefined ? { appUser: options.appUser } : {}),
         });
+      },
+      appUserIdentity: async (appUser) => {
+        const stored = await this.store.forAppUser(this.endpoint, appUser);
+        return stored ? { communicationUserId: stored.id } : undefined;
+      },
+      threadCreated: (threadId, creator) => {
+        this.threads.set(threadId, creator);
       },
       deleted: async (identity) => {
         this.created.delete(identity.communicationUserId);

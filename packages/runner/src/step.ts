@@ -3,7 +3,11 @@
  * Samples know nothing of this: a step's `run` hook (in ./steps.ts) calls the sample's tutorial functions.
  */
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
-import type { CommunicationIdentityClient, TokenScope } from "@azure/communication-identity";
+import type {
+  CommunicationIdentityClient,
+  CommunicationIdentityClientOptions,
+  TokenScope,
+} from "@azure/communication-identity";
 
 /** The REST operations of the ACS Identity API that a step's tutorial code calls (the emulator's names). */
 export type IdentityOperation =
@@ -21,9 +25,20 @@ export interface StepSession {
   identity(): Promise<CommunicationUserIdentifier>;
   /**
    * An identity this step made. Clean-up deletes it at the end of the run (unless it is kept); with
-   * `shared: true` it is also the identity the later steps use.
+   * `shared: true` it is also the identity the later steps use; with `appUser` it is that app user's (a token
+   * service's), remembered in the identity store for that user.
    */
-  created(identity: CommunicationUserIdentifier, options?: { shared?: boolean }): Promise<void>;
+  created(
+    identity: CommunicationUserIdentifier,
+    options?: { shared?: boolean; appUser?: string },
+  ): Promise<void>;
+  /** The identity of an app user (made by a token service in this run or, if kept, in an earlier one). */
+  appUserIdentity(appUser: string): Promise<CommunicationUserIdentifier | undefined>;
+  /**
+   * A chat thread this step made, and the identity that made it: clean-up deletes it (unless the run keeps
+   * what it made), before it deletes the identities.
+   */
+  threadCreated(threadId: string, creator: CommunicationUserIdentifier): void;
   /** An identity this step deleted: clean-up no longer needs to, and later steps no longer use it. */
   deleted(identity: CommunicationUserIdentifier): Promise<void>;
   /**
@@ -39,10 +54,44 @@ export interface StepSession {
   tokens(identity: CommunicationUserIdentifier): readonly string[];
 }
 
+/** A server a step needs while it runs (e.g. the token service of part two), as it runs. */
+export interface RunningService {
+  /** Where it listens, e.g. `http://127.0.0.1:54321`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A server the runner starts before a step and stops after it, whatever happens (registry data). */
+export interface StepService {
+  /** Its name in the step's `context.services`. */
+  readonly name: string;
+  start(context: StepContext): Promise<RunningService>;
+}
+
+/** A virtual clock: `pass(ms)` makes that much time pass at once (the timers due meanwhile fire, in order). */
+export interface VirtualClock {
+  pass(ms: number): Promise<void>;
+}
+
 /** What a step's hooks receive from the runner. */
 export interface StepContext {
   /** The one client, made from the configuration by core's `createIdentityClient`. */
   readonly client: CommunicationIdentityClient;
+  /** The resource's endpoint (`https://<resource>.communication.azure.com/`, or the emulator's): Chat's too. */
+  readonly endpoint: string;
+  /**
+   * The options every other SDK client of the run takes (e.g. a `ChatClient`): the run's request timeout,
+   * abort signal (Ctrl-C), retry delays and trusted certificates, as the identity client has them.
+   */
+  readonly clientOptions: CommunicationIdentityClientOptions;
+  /** The step's servers (its `services`), by name, while the step runs. */
+  readonly services: Readonly<Record<string, RunningService>>;
+  /**
+   * Only on the emulator (the real service's clock cannot be moved): runs `task` on a virtual clock that this
+   * process's `Date` and timers (and so the SDKs' timers) and the in-process emulator share, so that an hour
+   * can pass in a second. Back to the real clock when `task` ends.
+   */
+  readonly virtualClock?: <T>(task: (clock: VirtualClock) => Promise<T>) => Promise<T>;
   /** The scopes to ask for (`--scopes`; default `["voip"]`, as in the docs). */
   readonly scopes: TokenScope[];
   /** A custom token lifetime in minutes (`--expires-in`), or `undefined` for the step's default. */
@@ -84,5 +133,7 @@ export interface TutorialStep {
   readonly operations: readonly IdentityOperation[];
   /** Checks around the step (e.g. that revocation works). */
   readonly checks?: readonly StepCheck[];
+  /** Servers the step needs (e.g. the token service), started before it and stopped after it. */
+  readonly services?: readonly StepService[];
   run(context: StepContext): Promise<void>;
 }

@@ -5,10 +5,12 @@ import { OPTION_GROUPS, parseArgs, STEP_IDS, STEPS, UsageError, usage } from "..
 import { NO_STACK, runInProcess } from "./helpers/in-process.js";
 
 describe("parseArgs", () => {
-  it("defaults: every step, voip, auto mode", () => {
+  it("defaults: the six steps of Microsoft's quickstart (part 1), voip, auto mode", () => {
+    const partOne = STEPS.filter((step) => step.part === 1).map((step) => step.id);
+    expect(partOne).toHaveLength(6);
     expect(parseArgs([])).toMatchObject({
       mode: "auto",
-      steps: [...STEP_IDS],
+      steps: partOne,
       scopes: ["voip"],
       expiresInMinutes: undefined,
       json: false,
@@ -34,6 +36,30 @@ describe("parseArgs", () => {
     expect(parseArgs(["--to", "issue-access-token"]).steps).toEqual([
       "create-identity",
       "issue-access-token",
+    ]);
+  });
+
+  it("--part 2 runs part two, --part all both; --from and --to pick their own part; --step any step", () => {
+    const part = (n: number) => STEPS.filter((step) => step.part === n).map((step) => step.id);
+    expect(part(2)).toEqual(["token-service", "use-token"]);
+    expect(parseArgs(["--part", "2"]).steps).toEqual(part(2));
+    expect(parseArgs(["--part", "1"]).steps).toEqual(part(1));
+    expect(parseArgs(["--part=all"]).steps).toEqual([...STEP_IDS]);
+    expect(parseArgs(["--from", "use-token"]).steps).toEqual(["use-token"]);
+    expect(parseArgs(["--to", "token-service"]).steps).toEqual(["token-service"]);
+    expect(parseArgs(["--from", "delete-identity", "--to", "use-token"]).steps).toEqual([
+      "delete-identity",
+      "token-service",
+      "use-token",
+    ]);
+    expect(parseArgs(["--part", "all", "--from", "revoke-access-tokens"]).steps).toEqual([
+      "revoke-access-tokens",
+      "delete-identity",
+      ...part(2),
+    ]);
+    expect(parseArgs(["--step", "use-token", "--step", "create-identity"]).steps).toEqual([
+      "create-identity",
+      "use-token",
     ]);
   });
 
@@ -76,6 +102,15 @@ describe("parseArgs", () => {
     [["--emulator", "--live"], /exclude each other/],
     [["--json=yes"], /--json takes no value/],
     [["--keep=false"], /--keep takes no value/],
+    [["--part"], /--part needs a value\. Valid values: 1, 2 or all/],
+    [["--part", "3"], /Unknown part '3' for --part/],
+    [["--part", "two"], /Unknown part 'two'/],
+    [["--part", "2", "--step", "use-token"], /--step cannot be combined with --part/],
+    [
+      ["--part", "2", "--from", "create-identity"],
+      /--from create-identity is a step of part 1, which --part 2 leaves out/,
+    ],
+    [["--part", "1", "--to", "use-token"], /--to use-token is a step of part 2/],
   ];
   it.each(invalid)("rejects %j", (args, message) => {
     expect(() => parseArgs(args)).toThrow(UsageError);
@@ -138,6 +173,7 @@ describe("help and list", () => {
       "a,b": "chat",
       MINUTES: "60",
       FILE: "workshop.env",
+      "1|2|all": "all",
     };
     const help = usage();
     for (const option of OPTION_GROUPS.flatMap((group) => group.options)) {
@@ -150,9 +186,17 @@ describe("help and list", () => {
   it("--list and --help exit 0, print the registry's steps and pages, and touch nothing", async () => {
     const list = await runInProcess(["--list"], { unseeded: true });
     expect(list.code).toBe(0);
-    expect(list.stdout.trim().split("\n")).toEqual(
+    const lines = list.stdout.trim().split("\n");
+    expect(lines.filter((line) => /^\d+\. /.test(line))).toEqual(
       STEPS.map((step, i) => `${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}`),
     );
+    expect(lines[0]).toMatch(
+      /^Part 1: Microsoft's quickstart "Create and manage access tokens" \(npm run quickstart\)$/,
+    );
+    expect(lines[lines.indexOf("") + 1]).toMatch(
+      /^Part 2: after the token: .* \(npm run quickstart -- --part 2\)$/,
+    );
+    expect(lines.indexOf("")).toBe(7);
     const help = await runInProcess(["--help"], { unseeded: true });
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(`${usage()}\n`);

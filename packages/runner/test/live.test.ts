@@ -74,6 +74,28 @@ describe("live mode against the standalone emulator", () => {
     expect(await liveIdentities()).toEqual([]);
   });
 
+  it("part two runs live too: says when the credential will refresh, shows revocation and scope, leaves nothing", async () => {
+    const run = await runInProcess(["--part", "2", "--json"], { env: liveEnv() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.events.find((e) => e.event === "summary")).toMatchObject({
+      ok: true,
+      mode: "live",
+      steps: 2,
+      leftoverIdentities: 0,
+      leftoverThreads: 0,
+    });
+    expect(run.stderr).toMatch(
+      /The credential calls its tokenRefresher at \S+Z \(in 49 min\): 10 minutes before the token expires\./,
+    );
+    // No virtual clock against a resource: the refresh is scheduled, not shown.
+    expect(run.stderr).not.toContain("minutes pass at once");
+    expect(run.stderr).toContain("Sending with the cached token: 401.");
+    expect(run.stderr).toContain("Chat answers: 401.");
+    expect(run.stderr).toMatch(/deleting 1 chat thread this run made…\n {2}deleted 19:acsV1_/);
+    expect(await liveIdentities()).toEqual([]);
+    expect((await admin.state()).chatThreads).toBe(0);
+  });
+
   it("when a late step fails it exits 1 after its diagnosis and still deletes every identity", async () => {
     // Enough failures for the SDK's first attempt and its three retries of step 6.
     await admin.addFault({ operation: "deleteIdentity", status: 500, times: 4 });

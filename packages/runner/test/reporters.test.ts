@@ -33,6 +33,7 @@ function summaryOf(overrides: Partial<RunSummary> = {}): RunSummary {
     passed: 6,
     seconds: 0.42,
     leftoverIdentities: 0,
+    leftoverThreads: 0,
     keptOnPurpose: false,
     identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [] },
     storeFile: ".quickstart/identities.json",
@@ -83,6 +84,7 @@ describe("--json", () => {
         passed: 1,
         seconds: 0.42,
         leftoverIdentities: 0,
+        leftoverThreads: 0,
         identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [] },
       },
     ]);

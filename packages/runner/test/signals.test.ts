@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { STEP_IDS } from "../src/index.js";
+import { findStep, STEP_IDS } from "../src/index.js";
 import { HANDLED_SIGNALS, listenForSignals, type SignalSource, signalExitCode } from "../src/signals.js";
 import { NO_STACK, nothingLeft, operationOf, runInProcess, summary } from "./helpers/in-process.js";
 
@@ -38,7 +38,9 @@ describe("SIGINT, SIGTERM and SIGHUP at any point leave nothing behind", () => {
         const where = `${name} in ${step}:\n${run.stderr}`;
         expect(run.code, where).toBe(code);
         const last = run.events.filter((e) => e.event === "step-end").at(-1);
-        if (operationOf(step) === "createIdentity") {
+        // A step behind a server of its own (part two's token service) is stopped by the signal whatever it
+        // calls: the service's later requests are cancelled.
+        if (operationOf(step) === "createIdentity" && !findStep(step)?.services) {
           // A create is never cut off (the service may already have made the identity, and its id would be
           // lost): it finishes, the run stops after it, and clean-up deletes what it made.
           expect(last, where).toMatchObject({ step, ok: true });

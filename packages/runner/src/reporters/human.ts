@@ -1,9 +1,12 @@
 /** The run as a person reads it in a terminal. */
 import { formatDiagnosis } from "@acs-quickstart/core";
+import { PARTS } from "../steps.js";
 import type { Reporter, RunSummary, StepResult, Writer } from "./reporter.js";
 
+/** `1 identity`, `3 identities`, `2 chat threads`. */
 export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (n === 1) return `${n} ${word}`;
+  return `${n} ${/[^aeiou]y$/.test(word) ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 const OUTCOME: Record<RunSummary["outcome"], string> = {
@@ -19,6 +22,10 @@ export function humanReporter(out: Writer): Reporter {
     setupError: (_kind, message) => say(message),
     list: (steps) =>
       steps.forEach((step, i) => {
+        if (steps[i - 1]?.part !== step.part) {
+          const how = step.part === 1 ? "npm run quickstart" : `npm run quickstart -- --part ${step.part}`;
+          say(`${i > 0 ? "\n" : ""}Part ${step.part}: ${PARTS[step.part]} (${how})`);
+        }
         say(`${i + 1}. ${step.id.padEnd(26)} ${step.title} — docs/en/${step.page}`);
       }),
     notice: (notice) => say(`Note: ${notice.message}`),
@@ -54,7 +61,8 @@ export function humanReporter(out: Writer): Reporter {
       const kept = s.keptOnPurpose && s.leftoverIdentities > 0 ? " (kept on purpose)" : "";
       say(
         `\n${OUTCOME[s.outcome]}: ${s.passed} of ${plural(s.selected, "step")} ok in ${s.seconds.toFixed(1)} s ` +
-          `(${s.mode} mode). Identities left behind: ${s.leftoverIdentities}${kept}.`,
+          `(${s.mode} mode). Identities left behind: ${s.leftoverIdentities}${kept}.` +
+          (s.leftoverThreads > 0 ? ` Chat threads left behind: ${s.leftoverThreads}.` : ""),
       );
       const { leftByThisRun, keptForNextStep, leftByEarlierRuns } = s.identities;
       const lines = [

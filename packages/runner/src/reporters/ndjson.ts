@@ -68,6 +68,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         passed: s.passed,
         seconds: Math.round(s.seconds * 1000) / 1000,
         leftoverIdentities: s.leftoverIdentities,
+        leftoverThreads: s.leftoverThreads,
         identities: s.identities,
       }),
   };

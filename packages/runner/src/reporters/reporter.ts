@@ -37,6 +37,8 @@ export interface RunSummary {
   seconds: number;
   /** Identities this run leaves in the resource. */
   leftoverIdentities: number;
+  /** Chat threads this run leaves in the resource. */
+  leftoverThreads: number;
   /** Whether those were kept on purpose (--keep, --keep-for-next-step). */
   keptOnPurpose: boolean;
   identities: IdentitiesLeft;

@@ -1,0 +1,81 @@
+/**
+ * Part two offline (`npm run quickstart -- --part 2`), in-process: the token service and the chat client, on
+ * the in-process emulator and its virtual clock. Both steps pass; the refresh, the revocation and the scope
+ * are shown; nothing is left behind (identities, threads, the token service's port, state files).
+ */
+import { connect } from "node:net";
+import { describe, expect, it } from "vitest";
+import { nothingLeft, runInProcess, summary } from "./helpers/in-process.js";
+
+/** Whether something still listens on a URL's port. */
+function listening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+const tokenServiceUrl = (text: string) => /The token service listens on (http:\/\/\S+);/.exec(text)?.[1];
+
+describe("npm run quickstart -- --part 2 (emulator)", () => {
+  it("runs both steps: refresh on the virtual clock, revocation, scope; then leaves nothing behind", async () => {
+    const run = await runInProcess(["--part", "2", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const ends = run.events.filter((e) => e.event === "step-end");
+    expect(ends.map((e) => [e.step, e.ok])).toEqual([
+      ["token-service", true],
+      ["use-token", true],
+    ]);
+    expect(summary(run)).toMatchObject({ ok: true, steps: 2, leftoverIdentities: 0, leftoverThreads: 0 });
+
+    const out = run.stderr;
+    // Step 7: the service's security, as its clients meet it.
+    expect(out).toContain("POST /api/token without signing in: 401 Unauthorized");
+    expect(out).toContain("POST /api/sign-in as alice with a wrong password: 401 Unauthorized");
+    expect(out).toMatch(/POST \/api\/token as alice: 200 OK, scopes 'chat', expires at .* \(in 59 min\)/);
+    expect(out).toMatch(/with the body \{"userId":"bob"\}: 400 Bad Request/);
+    expect(out).toContain("as bob: scopes 'chat.join.limited'");
+    expect(out).toContain("as carol: scopes 'voip'");
+    expect(out).toMatch(/200, 200, 200, 200, 429 \(429 Too Many Requests, Retry-After: \d+ s\)/);
+    // Step 8: chat, the proactive refresh 10 minutes before expiry, revocation, scope.
+    expect(out).toMatch(/alice created the thread 19:acsV1_\S+@thread\.v2/);
+    expect(out).toContain("3. text             alice: Hello from alice");
+    expect(out).toContain("Emulator: 50 minutes pass at once");
+    expect(out).toMatch(/tokenRefresher called 10 min before the token expired/);
+    expect(out).toContain("alice sent another message: the chat goes on.");
+    expect(out).toContain("Sending with the cached token: 401. The SDK does not refresh on a 401");
+    expect(out).toContain("Chat answers: 401.");
+    expect(out).toMatch(/Clean-up: deleting 1 chat thread this run made…\n {2}deleted 19:acsV1_/);
+    expect(out).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
+
+    nothingLeft(run);
+    const url = tokenServiceUrl(out);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await listening(url as string)).toBe(false);
+  });
+
+  it("--step use-token runs alone: its token service starts and stops with it, its identities are deleted", async () => {
+    const run = await runInProcess(["--step", "use-token", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(summary(run)).toMatchObject({ ok: true, steps: 1, leftoverIdentities: 0, leftoverThreads: 0 });
+    expect(run.stderr).toMatch(/Clean-up: deleting 2 identities this run made/);
+    nothingLeft(run);
+  });
+
+  it("a step that fails after making a thread still has its thread and identities deleted", async () => {
+    // Each of the SDK's 4 attempts of the revocation fails: the step fails after the thread exists.
+    const run = await runInProcess(["--step", "use-token", "--json"], {
+      env: { ACS_EMULATOR_FAULTS: '[{"operation":"revokeAccessTokens","status":500,"times":4}]' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.events.find((e) => e.event === "step-end")).toMatchObject({ step: "use-token", ok: false });
+    expect(run.stderr).toMatch(/deleting 1 chat thread this run made…\n {2}deleted 19:acsV1_/);
+    expect(summary(run)).toMatchObject({ ok: false, leftoverIdentities: 0, leftoverThreads: 0 });
+    nothingLeft(run);
+  });
+});
