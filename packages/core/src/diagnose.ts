@@ -52,6 +52,8 @@ interface Facts {
   status?: number;
   /** The service's error code (`RestError.code` when there was a response). */
   serviceCode?: string;
+  /** The response's Retry-After header (seconds, or an HTTP date), when it had one. */
+  retryAfter?: string;
   /** The first `AADSTS…` code found in any message, and the line it is on (redacted). */
   aadsts?: string;
   aadstsLine?: string;
@@ -411,7 +413,9 @@ const TABLE: Row[] = [
     explain: (f) => ({
       summary: "Too many requests: the service is throttling this resource.",
       detail: serviceSaid(f),
-      fix: "Wait a little and run the step again. Communication Services limits each operation per resource (for example, creating identities: 1000 requests per 30 seconds).",
+      fix: f.retryAfter
+        ? `The service asks to try again ${retryWhen(f.retryAfter)} (its Retry-After header): wait that long and run the step again. Communication Services limits each operation per resource (for example, creating identities: 1000 requests per 30 seconds).`
+        : "The service gave no Retry-After header: wait a little (say, 30 seconds) and run the step again. Communication Services limits each operation per resource (for example, creating identities: 1000 requests per 30 seconds).",
     }),
   },
   {
@@ -515,6 +519,7 @@ function gather(error: unknown, context: DiagnoseContext): Facts {
     if (facts.status === undefined && typeof e.statusCode === "number") {
       facts.status = e.statusCode;
       if (typeof e.code === "string") facts.serviceCode = e.code;
+      facts.retryAfter = retryAfterOf(e);
     }
     if (name && /Error$/.test(name) && isIdentityError(name) && name !== "CredentialUnavailableError") {
       facts.onlyUnavailable = false;
@@ -530,6 +535,25 @@ function gather(error: unknown, context: DiagnoseContext): Facts {
   };
   visit(error, 0);
   return facts;
+}
+
+/** The Retry-After header of a RestError's response (core-rest-pipeline's HttpHeaders, or a plain record). */
+function retryAfterOf(e: Record<string, unknown>): string | undefined {
+  const headers = asRecord(asRecord(e.response).headers);
+  const value =
+    typeof headers.get === "function"
+      ? (headers.get as (name: string) => unknown)("retry-after")
+      : (headers["retry-after"] ?? headers["Retry-After"]);
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/** When Retry-After says to try again: "in 30 seconds", "after 12:00:00 UTC". */
+function retryWhen(value: string): string {
+  if (/^\d+$/.test(value)) return `in ${value} second${value === "1" ? "" : "s"}`;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime())
+    ? `when its Retry-After header says (${value})`
+    : `after ${date.toISOString()}`;
 }
 
 /** Errors from `@azure/identity` other than "unavailable" mean a credential was found but failed. */

@@ -20,7 +20,12 @@ const KEY = createHash("sha512").update("diagnose test key").digest("base64");
 const TOKEN = `eyJhbGciOiJSUzI1NiIsImtpZCI6IjEwNiIsInR5cCI6IkpXVCJ9.${"eyJza3lwZWlkIjoiYWNzOjEyMyJ9".repeat(8)}.c2lnbmF0dXJl`;
 
 /** A RestError as the SDK throws it when the service answers with an error body. */
-function serviceError(status: number, code: string | undefined, message: string): RestError {
+function serviceError(
+  status: number,
+  code: string | undefined,
+  message: string,
+  headers: Record<string, string> = {},
+): RestError {
   const request = createPipelineRequest({
     url: `${ENDPOINT}identities?api-version=2023-10-01`,
     method: "POST",
@@ -28,7 +33,7 @@ function serviceError(status: number, code: string | undefined, message: string)
   const response: PipelineResponse = {
     request,
     status,
-    headers: createHttpHeaders({ "content-type": "application/json" }),
+    headers: createHttpHeaders({ "content-type": "application/json", ...headers }),
     bodyAsText: JSON.stringify({ error: { code, message } }),
   };
   return new RestError(message, { code, statusCode: status, request, response });
@@ -94,7 +99,7 @@ describe("diagnose: the service answered with an error", () => {
       "forbidden",
       /Access control \(IAM\)[\s\S]*"Communication and Email Service Owner"[\s\S]*"Contributor"/,
     ],
-    ["429", serviceError(429, "TooManyRequests", "Too many requests."), "throttled", /Wait/],
+    ["429", serviceError(429, "TooManyRequests", "Too many requests."), "throttled", /wait/],
     ["500", serviceError(500, "InternalError", "Oops."), "service-error", /again later/],
     ["503", serviceError(503, undefined, ""), "service-error", /again later/],
     ["418", serviceError(418, "Teapot", "I'm a teapot."), "http-error", /message/],
@@ -103,6 +108,23 @@ describe("diagnose: the service answered with an error", () => {
     expect(d.code).toBe(code);
     expect(d.fix).toMatch(fix);
     expect(d.detail).toContain(`HTTP ${error.statusCode}`);
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ["no Retry-After", {}, /gave no Retry-After header: wait a little/],
+    ["Retry-After: 30", { "retry-after": "30" }, /try again in 30 seconds \(its Retry-After header\)/],
+    ["Retry-After: 1", { "Retry-After": "1" }, /try again in 1 second \(/],
+    [
+      "Retry-After: an HTTP date",
+      { "retry-after": "Wed, 02 Dec 2026 10:00:00 GMT" },
+      /try again after 2026-12-02T10:00:00\.000Z/,
+    ],
+    ["Retry-After: garbage", { "retry-after": "soon" }, /when its Retry-After header says \(soon\)/],
+  ])("429 with %s: the fix says when to try again only as the service did", (_, headers, fix) => {
+    const d = diagnose(serviceError(429, "TooManyRequests", "Too many requests.", headers));
+    expect(d.code).toBe("throttled");
+    expect(d.fix).toMatch(fix);
+    if (Object.keys(headers).length === 0) expect(d.fix).not.toMatch(/Retry-After header\)/);
   });
 
   it("400 ValidationError shows the service's own message", () => {

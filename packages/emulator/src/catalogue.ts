@@ -266,7 +266,9 @@ export const catalogue = {
   fault: (status: number, retryAfterSeconds?: number): ServiceError => ({
     status,
     code: FAULT_CODES[status] ?? "EmulatedFault",
-    message: `${FAULT_MESSAGES[status] ?? `The service answered ${status}.`} (fault injected by the ACS emulator)`,
+    message: `${FAULT_MESSAGES[status] ?? `The service answered ${status}.`}${
+      retryAfterSeconds !== undefined ? ` Retry after ${retryAfterSeconds} seconds.` : ""
+    } (fault injected by the ACS emulator)`,
     ...(retryAfterSeconds !== undefined ? { headers: { "Retry-After": String(retryAfterSeconds) } } : {}),
   }),
 
@@ -290,7 +292,7 @@ const FAULT_CODES: Record<number, string> = {
 
 const FAULT_MESSAGES: Record<number, string> = {
   408: "The request timed out.",
-  429: "Too many requests. Retry after the time given in the Retry-After header.",
+  429: "Too many requests.",
   500: "An internal server error occurred.",
   502: "Bad gateway.",
   503: "The service is temporarily unavailable.",

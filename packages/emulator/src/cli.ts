@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type CliOptions, parseCliArgs, USAGE } from "./cli-args.js";
 import type { FaultSpec } from "./faults.js";
 import { parseFaults } from "./index.js";
-import { defaultStateDir, isLoopback, startStandaloneEmulator } from "./server.js";
+import { defaultStateDir, isLoopback, listeningLine, startStandaloneEmulator } from "./server.js";
 
 async function main(): Promise<number> {
   let options: CliOptions;
@@ -85,7 +85,7 @@ async function main(): Promise<number> {
           `so share it only with the room) and ${join(running.stateDir, "cert.pem")} (they trust it with\n` +
           "NODE_EXTRA_CA_CERTS=<its path on their machine>). Their machines must reach " +
           `${running.url}.\n`) +
-      `ACS emulator listening on ${running.url}\n`,
+      `${listeningLine(running)}\n`,
   );
   return -1; // keep running
 }

@@ -237,6 +237,24 @@ function writeResponse(res: ServerResponse, response: WireResponse): void {
 }
 
 /** Sets KEY=value lines in a dotenv file, keeping its other lines; written atomically. */
+/**
+ * The line the CLI prints last when it is ready: `ACS emulator listening on <url>`, the URL clients use (in
+ * the connection string), then ` (bound to <address>:<port>)` when the address it listens on is another
+ * (`--public-host`, or a wildcard bind), so what the room uses and what the machine opened are both said.
+ */
+export function listeningLine(running: { url: string; host: string; port: number }): string {
+  const urlHost = new URL(running.url).hostname.replace(/^\[|\]$/g, "");
+  const bound = running.host.includes(":")
+    ? `[${running.host}]:${running.port}`
+    : `${running.host}:${running.port}`;
+  const wildcard = running.host === "0.0.0.0" || running.host === "::";
+  const suffix =
+    urlHost === running.host
+      ? ""
+      : ` (bound to ${bound}${wildcard ? ", every address of this machine" : ""})`;
+  return `ACS emulator listening on ${running.url}${suffix}`;
+}
+
 export function writeEnvFile(path: string, values: Record<string, string>): void {
   const existing = existsSync(path) ? readFileSync(path, "utf8").split(/\r?\n/) : [];
   const kept = existing.filter((line) => {

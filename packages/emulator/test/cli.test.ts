@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../src/cli-args.js";
+import { listeningLine } from "../src/server.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const execFileAsync = promisify(execFile);
@@ -287,5 +288,29 @@ describe("CLI arguments", () => {
       expect(() => parseCliArgs(["--access-key", key])).toThrow(why);
       expect(() => parseCliArgs(["--access-key", key])).toThrow(/`openssl rand -base64 32`/);
     }
+  });
+});
+
+describe("the line it prints when ready", () => {
+  it.each([
+    [
+      { url: "https://127.0.0.1:8443", host: "127.0.0.1", port: 8443 },
+      "ACS emulator listening on https://127.0.0.1:8443",
+    ],
+    [
+      { url: "https://localhost:8443", host: "127.0.0.1", port: 8443 },
+      "ACS emulator listening on https://localhost:8443 (bound to 127.0.0.1:8443)",
+    ],
+    [
+      { url: "https://emulator.example:9443", host: "::1", port: 9443 },
+      "ACS emulator listening on https://emulator.example:9443 (bound to [::1]:9443)",
+    ],
+    [{ url: "https://[::1]:8443", host: "::1", port: 8443 }, "ACS emulator listening on https://[::1]:8443"],
+    [
+      { url: "https://192.168.1.20:8443", host: "0.0.0.0", port: 8443 },
+      "ACS emulator listening on https://192.168.1.20:8443 (bound to 0.0.0.0:8443, every address of this machine)",
+    ],
+  ])("%o → %s", (running, line) => {
+    expect(listeningLine(running)).toBe(line);
   });
 });

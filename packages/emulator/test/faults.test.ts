@@ -37,6 +37,8 @@ describe("faults with the SDK's retries", () => {
     emulator.addFault({ operation: "createIdentity", status: 429, times: 2 });
     const e = await restError(client(fast).createUser());
     expect(e).toMatchObject({ statusCode: 429, code: "TooManyRequests" });
+    // Its message names no Retry-After the response does not have.
+    expect(e.message).not.toMatch(/Retry/i);
     expect(emulator.armedFaults()).toMatchObject([{ times: 1 }]);
   });
 
@@ -90,6 +92,7 @@ describe("faults with the SDK's retries", () => {
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("7");
     expect(res.json().error).toMatchObject({ code: "TooManyRequests" });
+    expect(res.json().error.message).toMatch(/^Too many requests\. Retry after 7 seconds\. \(fault injected/);
   });
 });
 

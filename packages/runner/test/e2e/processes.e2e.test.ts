@@ -2,18 +2,29 @@
  * What only real processes show: signals from the OS, exit codes, files after a kill, and what a learner
  * could see on a projector. Few child processes, run concurrently.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { IdentityStore } from "@acs-quickstart/core";
 import { readStateFile } from "@acs-quickstart/emulator/testing";
 import { describe, expect, it } from "vitest";
 import { emulatorIdentities, storedIdentities } from "../helpers/in-process.js";
 import { freshStateDir, ROOT, seededStateDir, spawnQuickstart } from "../helpers/spawn.js";
 
+const execFileAsync = promisify(execFile);
 const summary = (run: { events: Array<{ event: string }> }) => run.events.find((e) => e.event === "summary");
 
 describe.concurrent("real processes", () => {
+  it("npm start at the repository's root is npm run quickstart (options after --)", async () => {
+    const { stdout } = await execFileAsync("npm", ["start", "--silent", "--", "--list"], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
+    expect(stdout).toMatch(/^Part 1: .*\n1\. create-identity /);
+    expect(stdout).toContain("6. delete-identity");
+  });
+
   it("state files survive being killed mid-write (SIGKILL, SIGTERM, SIGINT at random moments)", async () => {
     const kills = ["SIGKILL", "SIGTERM", "SIGINT"] as const;
     await Promise.all(
@@ -39,7 +50,9 @@ describe.concurrent("real processes", () => {
         // At most the one temporary file of each file being written at that moment is left (write-file-atomic
         // names it <file>.<hash>); the lock of a killed writer (<file>.lock, .lock.owner) is the next one's to take.
         const temporary = readdirSync(dir).filter(
-          (f) => !["identities.json", "emulator-state.json"].includes(f) && !/\.lock(\.owner)?$/.test(f),
+          (f) =>
+            !["identities.json", "emulator-state.json", ".gitignore"].includes(f) &&
+            !/\.lock(\.owner)?$/.test(f),
         );
         expect(temporary.length, temporary.join(", ")).toBeLessThanOrEqual(2);
       }),
