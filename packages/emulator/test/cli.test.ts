@@ -50,7 +50,9 @@ async function run(name, call) {
 const b64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const appId = "11111111-2222-3333-4444-555555555555";
 const userId = "66666666-7777-8888-9999-000000000000";
-const entra = (claims) => b64url({ alg: "RS256", typ: "JWT" }) + "." + b64url(claims) + ".c2ln";
+const entra = (claims) =>
+  b64url({ alg: "RS256", typ: "JWT" }) + "." +
+  b64url({ aud: "https://auth.msft.communication.azure.com", scp: "Teams.ManageCalls", ...claims }) + ".c2ln";
 const inAnHour = Math.floor(Date.now() / 1000) + 3600;
 const foreign = { communicationUserId: "8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000000" };
 

@@ -263,6 +263,40 @@ export function sdkContract(target: () => Target): void {
     expect(await admin().validateToken(result.token)).toMatchObject({ valid: true });
   });
 
+  it("getTokenForTeamsUser takes only a token for Communication Services: its audience and a Teams scope, else 401", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const exchange = (claims: { aud?: string | string[]; scp?: string }) =>
+      client().getTokenForTeamsUser({
+        teamsUserAadToken: entraToken({ appid: APP_ID, oid: USER_OBJECT_ID, exp, ...claims }),
+        clientId: APP_ID,
+        userObjectId: USER_OBJECT_ID,
+      });
+    for (const claims of [
+      { aud: "https://graph.microsoft.com", scp: "User.Read" }, // a Microsoft Graph token, as the issue found
+      { aud: "https://graph.microsoft.com", scp: "Teams.ManageCalls" },
+      { aud: "00000003-0000-0000-c000-000000000000", scp: "Teams.ManageChats" }, // Graph's application id
+      { aud: "https://auth.msft.communication.azure.com", scp: "User.Read" },
+      { aud: "https://auth.msft.communication.azure.com", scp: "" },
+      { aud: "https://auth.msft.communication.azure.com", scp: "Teams.ManageCallsX" },
+      { aud: "https://auth.msft.communication.azure.com.evil.example", scp: "Teams.ManageCalls" },
+    ]) {
+      const error = await exchange(claims).then(
+        () => undefined,
+        (e: { statusCode?: number; code?: string }) => e,
+      );
+      expect(error, JSON.stringify(claims)).toMatchObject({ statusCode: 401, code: "InvalidAccessToken" });
+    }
+    for (const claims of [
+      { aud: "https://auth.msft.communication.azure.com", scp: "Teams.ManageCalls" },
+      { aud: "https://auth.msft.communication.azure.com/", scp: "Teams.ManageChats" },
+      { aud: "1fd5118e-2576-4263-8130-9503064c837a", scp: "User.Read Teams.ManageChats" }, // a v2 token
+      { aud: ["https://auth.msft.communication.azure.com"], scp: "Teams.ManageCalls Teams.ManageChats" },
+    ]) {
+      const result = await exchange(claims);
+      expect(result.expiresOn.getTime(), JSON.stringify(claims)).toBe(exp * 1000);
+    }
+  });
+
   it("getTokenForTeamsUser fails like the service, in the recorded order", async () => {
     const c = client();
     const exp = Math.floor(Date.now() / 1000) + 3600;

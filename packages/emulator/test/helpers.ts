@@ -75,10 +75,25 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
   });
 }
 
-/** A JWT shaped like an Entra ID access token (the emulator does not check its signature). */
-export function entraToken(claims: { appid?: string; oid?: string; exp?: number; azp?: string }): string {
+/**
+ * A JWT shaped like an Entra ID access token for Communication Services (the emulator does not check its
+ * signature): audience https://auth.msft.communication.azure.com and both Teams scopes, unless given.
+ */
+export function entraToken(claims: {
+  appid?: string;
+  oid?: string;
+  exp?: number;
+  azp?: string;
+  aud?: string | string[];
+  scp?: string;
+}): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  return `${enc({ alg: "RS256", typ: "JWT", kid: "test" })}.${enc({ aud: "https://auth.msft.communication.azure.com", ...claims })}.c2lnbmF0dXJl`;
+  const payload = {
+    aud: "https://auth.msft.communication.azure.com",
+    scp: "Teams.ManageCalls Teams.ManageChats",
+    ...claims,
+  };
+  return `${enc({ alg: "RS256", typ: "JWT", kid: "test" })}.${enc(payload)}.c2lnbmF0dXJl`;
 }
 
 export const APP_ID = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";

@@ -182,14 +182,47 @@ function expiresInMinutes(value: unknown, version: string | undefined): number {
 }
 
 /**
- * Teams user exchange. The Entra ID token's signature is NOT checked (offline); it must be a JWT,
- * unexpired, whose `appid` (or v2 `azp`) and `oid` match appId and userId. Checks in the recorded order:
- * token (401) → required appId/userId → GUID format → claim match (400).
+ * The Microsoft Entra resource of Communication Services' Teams exchange: its service principal names, as an
+ * access token's `aud` carries them (the URI in v1 tokens, the application id in v2 tokens). Microsoft's "Set up
+ * and manage access tokens for Teams users" asks for `https://auth.msft.communication.azure.com/Teams.ManageCalls`
+ * and `…/Teams.ManageChats`; the first-party application "Azure Communication Services" is
+ * 1fd5118e-2576-4263-8130-9503064c837a.
+ */
+export const TEAMS_EXCHANGE_AUDIENCES = [
+  "https://auth.msft.communication.azure.com",
+  "1fd5118e-2576-4263-8130-9503064c837a",
+] as const;
+/** The delegated permissions (`scp`) that let a Teams user's token be exchanged: at least one of them. */
+export const TEAMS_EXCHANGE_SCOPES = ["Teams.ManageCalls", "Teams.ManageChats"] as const;
+
+/** Whether an Entra ID token is one Communication Services exchanges: its audience, and one of its scopes. */
+function forCommunicationServices(claims: Record<string, unknown>): boolean {
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const audienceOk = audiences.some(
+    (aud) =>
+      typeof aud === "string" &&
+      TEAMS_EXCHANGE_AUDIENCES.some((known) => known === aud.replace(/\/+$/, "").toLowerCase()),
+  );
+  const scopes = typeof claims.scp === "string" ? claims.scp.split(" ") : [];
+  return audienceOk && TEAMS_EXCHANGE_SCOPES.some((scope) => scopes.includes(scope));
+}
+
+/**
+ * Teams user exchange. The Entra ID token's signature is NOT checked (offline); it must be a JWT, unexpired,
+ * for Communication Services (audience {@link TEAMS_EXCHANGE_AUDIENCES}, a scope of {@link TEAMS_EXCHANGE_SCOPES}:
+ * as the service, a token for another resource, such as Microsoft Graph's User.Read, is 401), whose `appid`
+ * (or v2 `azp`) and `oid` match appId and userId. Checks in the recorded order: token (401) → required
+ * appId/userId → GUID format → claim match (400).
  */
 function exchange(service: IdentityService, input: Record<string, unknown>, nowMs: number) {
   const token = typeof input.token === "string" ? input.token : "";
   const claims = decodeEntraToken(token);
-  if (!claims || typeof claims.exp !== "number" || claims.exp * 1000 <= nowMs) {
+  if (
+    !claims ||
+    typeof claims.exp !== "number" ||
+    claims.exp * 1000 <= nowMs ||
+    !forCommunicationServices(claims)
+  ) {
     fail(catalogue.teamsInvalidAccessToken());
   }
   const appId = typeof input.appId === "string" ? input.appId : "";
