@@ -78,7 +78,7 @@ function summarise() {
     "",
     `Tests: ${totals.passed} passed${extra.length ? `, ${extra.join(", ")}` : ""}, in ${ran.length + replayed.length} packages`,
   ];
-  if (ran.length) lines.push(`  ran now:                  ${ran.join(", ")}`);
+  if (ran.length) lines.push(`  ran now:                   ${ran.join(", ")}`);
   if (replayed.length)
     lines.push(`  replayed from turbo cache: ${replayed.join(", ")} (nothing they test changed)`);
   if (missing.length) lines.push(`  no report from: ${missing.join(", ")}`);
