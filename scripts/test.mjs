@@ -7,10 +7,10 @@
  * Arguments are passed to turbo (e.g. `npm test -- --force` to run everything again).
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { summarise } from "./test-summary.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TASKS = ["typecheck", "lint", "test", "docs:check"];
@@ -33,55 +33,8 @@ for (const signal of Object.keys(SIGNALS)) process.on(signal, () => child.kill(s
 child.on("exit", (code, signal) => {
   if (signal) process.exit(128 + (SIGNALS[signal] ?? 0));
   if (code === 0) {
-    const summary = summarise();
+    const summary = summarise(ROOT, started);
     if (summary) process.stdout.write(summary);
   }
   process.exit(code ?? 1);
 });
-
-/** The packages whose `test` task npm test runs: packages/* with a test script. */
-function testedPackages() {
-  return readdirSync(join(ROOT, "packages"))
-    .map((name) => join(ROOT, "packages", name))
-    .filter((dir) => {
-      try {
-        return Boolean(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts?.test);
-      } catch {
-        return false;
-      }
-    });
-}
-
-function summarise() {
-  const ran = [];
-  const replayed = [];
-  const missing = [];
-  const totals = { passed: 0, skipped: 0, todo: 0 };
-  for (const dir of testedPackages()) {
-    const name = dir.slice(join(ROOT, "packages").length + 1);
-    const file = join(dir, ".vitest", "results.json");
-    if (!existsSync(file)) {
-      missing.push(name);
-      continue;
-    }
-    const report = JSON.parse(readFileSync(file, "utf8"));
-    totals.passed += report.numPassedTests;
-    totals.skipped += report.numPendingTests;
-    totals.todo += report.numTodoTests;
-    (report.startTime >= started ? ran : replayed).push(`${name} ${report.numPassedTests}`);
-  }
-  const extra = [
-    totals.skipped ? `${totals.skipped} skipped` : "",
-    totals.todo ? `${totals.todo} to do` : "",
-  ].filter(Boolean);
-  const lines = [
-    "",
-    `Tests: ${totals.passed} passed${extra.length ? `, ${extra.join(", ")}` : ""}, in ${ran.length + replayed.length} packages`,
-  ];
-  if (ran.length) lines.push(`  ran now:                   ${ran.join(", ")}`);
-  if (replayed.length)
-    lines.push(`  replayed from turbo cache: ${replayed.join(", ")} (nothing they test changed)`);
-  if (missing.length) lines.push(`  no report from: ${missing.join(", ")}`);
-  lines.push("Typecheck, lint and docs:check passed.", "");
-  return lines.join("\n");
-}
