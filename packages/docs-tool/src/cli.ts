@@ -159,7 +159,7 @@ export async function main(argv: readonly string[], overrides: MainOverrides = {
     return 1;
   }
   io.out(
-    `docs:${parsed.command}: ${result.pages.length} pages ok (snippets, outputs, pages, links) and README.md's steps table.`,
+    `docs:${parsed.command}: ${result.pages.length} page${result.pages.length === 1 ? "" : "s"} ok (snippets, outputs, pages, links) and README.md's steps table.`,
   );
   return 0;
 }

@@ -24,7 +24,7 @@ describe("npm run quickstart on the built-in emulator", () => {
       "90",
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("with 'chat, voip.join' scope that expires at");
+    expect(run.stdout).toContain("with 'chat, voip.join' scopes that expires at");
     expect(run.stdout).toContain("(in 1 h 29 min)");
   });
   it("--expires-in outside 60 to 1440 is sent: the service answers 400 ValidationError, diagnosed; inside, the token lives that long", async () => {
