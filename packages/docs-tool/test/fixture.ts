@@ -216,12 +216,14 @@ export async function run(
   command: "check" | "update",
   outputs: CapturedOutputs = OUTPUTS,
   steps: DocsOptions["steps"] = STEPS,
+  tables?: DocsOptions["tables"],
 ) {
   let out = "";
   let err = "";
   const code = await main([command, "--root", root], {
     steps,
     outputs,
+    ...(tables ? { tables } : {}),
     io: { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) },
   });
   return { code, out, err };
