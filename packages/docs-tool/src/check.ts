@@ -15,6 +15,7 @@
  *   block and at least one snippet from its sample; a numbered page `NN-….md` is some step's page;
  * - every other language has the same pages as docs/en/, with the same markers in the same order;
  * - relative links (pages, README.md, samples' "Tutorial page:" lines) point to files and anchors that exist;
+ * - each page links to the same page in every other language, once (./links.ts);
  * - README.md's steps table has a row per step, in order, with its number, title, sample and pages.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -25,7 +26,7 @@ import { checkCjkLineBreaks } from "./cjk.js";
 import { unifiedDiff } from "./diff.js";
 import { checkEnvSample } from "./env-sample.js";
 import { checkEvents, type EventsMarker } from "./events.js";
-import { checkLinks, checkTutorialPageLines, toPosix } from "./links.js";
+import { checkLanguageLinks, checkLinks, checkTutorialPageLines, toPosix } from "./links.js";
 import { normalise } from "./normalise.js";
 import { type Marker, type ParsedPage, parsePage, replaceFence } from "./pages.js";
 import { FIX_UPDATE, type Problem } from "./problems.js";
@@ -415,7 +416,7 @@ export async function checkDocs(options: DocsOptions): Promise<CheckResult> {
 
   const readme = readReadme(root);
   const links = checkLinks(root, readme ? [...allPages, { path: README, parsed: readme.parsed }] : allPages);
-  problems.push(...links.problems);
+  problems.push(...links.problems, ...checkLanguageLinks(allPages));
   for (const language of links.pendingLanguages) {
     notes.push(`links to docs/${language}/ were not followed: that folder does not exist yet.`);
   }

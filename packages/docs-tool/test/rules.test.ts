@@ -20,9 +20,12 @@ import {
   fence,
   fixture,
   read,
+  readme,
   removeFixture,
   run,
   STEPS,
+  TABLE_EN_ZH,
+  translate,
   write,
 } from "./fixture.js";
 
@@ -395,5 +398,28 @@ AZURE_CLIENT_ID=
       `docs/en/index.md:${roles}: it names roles for Microsoft Entra ID, but not **Communication and Email Service Owner**, which .env.sample lists too.`,
       ".env.sample:4: it points to docs/en/troubleshooting.md#forbidden, and docs/en/troubleshooting.md has no heading or <a id> '#forbidden'.",
     );
+  });
+});
+
+describe("language switches", () => {
+  it("each page links to the same page in the other language once: a missing or a second switch is reported", async () => {
+    fixture();
+    write("README.md", readme(TABLE_EN_ZH));
+    translate();
+    expect((await run("check")).code).toBe(0);
+    const second = append("docs/en/index.md", "[中文](../zh-CN/index.md)");
+    edit("docs/zh-CN/troubleshooting.md", "[English](../en/troubleshooting.md)\n", "");
+    append(
+      "docs/en/01-create-identity.md",
+      "See [the same section in Chinese](../zh-CN/01-create-identity.md#the-code).",
+    );
+    const result = await run("check");
+    expectProblems(
+      result,
+      `docs/en/index.md:${second}: it links to docs/zh-CN/index.md, the same page in zh-CN, 2 times (lines 3, ${second}): once is enough.`,
+      "docs/zh-CN/troubleshooting.md: it does not link to docs/en/troubleshooting.md, the same page in en.",
+      "fix: add the language switch under the title: [English](../en/troubleshooting.md)",
+    );
+    expect(result.err).not.toContain("docs/en/01-create-identity.md");
   });
 });
