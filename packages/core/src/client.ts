@@ -201,19 +201,28 @@ export async function createIdentityClient(
 ): Promise<CommunicationIdentityClient> {
   const { credential, ...rest } = options;
   const clientOptions = clientPipelineOptions(rest, config);
+  // The regions are what docs/<language>/01-create-identity.md shows ("Create the client"), checked by docs:check.
   switch (config.kind) {
-    case "connection-string":
+    case "connection-string": {
+      // #region client-connection-string
       return new CommunicationIdentityClient(config.connectionString, clientOptions);
-    case "access-key":
+      // #endregion
+    }
+    case "access-key": {
+      // #region client-access-key
       return new CommunicationIdentityClient(
         config.endpoint,
         new AzureKeyCredential(config.accessKey),
         clientOptions,
       );
+      // #endregion
+    }
     case "entra-id": {
       if (credential) return new CommunicationIdentityClient(config.endpoint, credential, clientOptions);
+      // #region client-entra-id
       const { DefaultAzureCredential } = await import("@azure/identity");
       return new CommunicationIdentityClient(config.endpoint, new DefaultAzureCredential(), clientOptions);
+      // #endregion
     }
   }
 }

@@ -29,6 +29,16 @@ function duration(milliseconds: number): string {
   return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
 }
 
+/**
+ * The scopes of an access token, as a sentence names them: `'voip' scope`, `'chat, voip' scopes` (the
+ * scopes in the order given, "scope" for one, "scopes" for more).
+ * @throws {RangeError} for an empty list: a token always has at least one scope.
+ */
+export function formatScopes(scopes: readonly string[]): string {
+  if (scopes.length === 0) throw new RangeError("formatScopes: a token has at least one scope");
+  return `'${scopes.join(", ")}' ${scopes.length === 1 ? "scope" : "scopes"}`;
+}
+
 let reveal = false;
 
 /** Whether {@link maskToken} shows secrets in full by default. The runner sets it from `--show-secrets`. */

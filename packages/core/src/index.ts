@@ -4,7 +4,7 @@
  * - {@link loadConfig}: which resource, and how to sign in (connection string, endpoint + key, Entra ID)
  * - {@link createIdentityClient}: the one place a `CommunicationIdentityClient` is made
  * - {@link IdentityStore}: the identities created so far, remembered between runs
- * - {@link formatExpiry}, {@link maskToken}: output that is readable and safe to share
+ * - {@link formatExpiry}, {@link formatScopes}, {@link maskToken}: output that is readable and safe to share
  * - {@link diagnose}: what went wrong and how to fix it
  * - {@link TOKEN_SCOPES}, {@link TOKEN_LIFETIME_MINUTES}: what an access token can be asked for
  */
@@ -27,6 +27,7 @@ export { type DiagnoseContext, type Diagnosis, diagnose, formatDiagnosis, redact
 export { ACCESS_KEY_ALIASES, type ConfigNotice, unreadVariables } from "./env-file.js";
 export {
   formatExpiry,
+  formatScopes,
   MASK_VISIBLE_CHARACTERS,
   maskToken,
   revealSecrets,

@@ -11,7 +11,7 @@ import type { TokenScope } from "@azure/communication-identity";
 export const SCOPE_CAPABILITIES: Readonly<Record<TokenScope, { en: string; "zh-CN": string }>> = {
   chat: {
     en: "Full access to the Chat APIs: create, update and delete threads, add and remove participants, send and read messages.",
-    "zh-CN": "完全使用聊天 API：创建、更新和删除会话，添加和移除参与者，发送和读取消息。",
+    "zh-CN": "完全使用聊天 API：创建、更新和删除聊天线程，添加和移除参与者，发送和读取消息。",
   },
   voip: {
     en: "Full access to the Calling APIs: start calls and join them.",
@@ -19,7 +19,7 @@ export const SCOPE_CAPABILITIES: Readonly<Record<TokenScope, { en: string; "zh-C
   },
   "chat.join": {
     en: "Chat without the right to create, delete or update threads: join the threads the user was added to.",
-    "zh-CN": "可以聊天，但不能创建、删除或更新会话：只能进入已被加入的会话。",
+    "zh-CN": "可以聊天，但不能创建、删除或更新聊天线程：只能在自己被加入的聊天线程中聊天。",
   },
   "chat.join.limited": {
     en: "Like chat.join, and also without the right to add or remove participants: for guests you do not fully trust.",

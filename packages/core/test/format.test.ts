@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { formatExpiry, maskToken, revealSecrets, setRevealSecrets } from "../src/format.js";
+import { formatExpiry, formatScopes, maskToken, revealSecrets, setRevealSecrets } from "../src/format.js";
 
 const NOW = new Date("2026-11-25T01:16:45.678Z");
 const later = (milliseconds: number) => new Date(NOW.getTime() + milliseconds);
@@ -50,6 +50,19 @@ describe("formatExpiry", () => {
     expect(lines.map((line) => line.split(" ")[0])).toEqual(["9", "17", "15"]); // local hours differ…
     for (const line of lines)
       expect(line.slice(line.indexOf(" ") + 1)).toBe("2026-11-26T01:16:15Z (in 23 h 59 min)");
+  });
+});
+
+describe("formatScopes", () => {
+  it("names one scope 'scope' and more 'scopes', in the order given", () => {
+    expect(formatScopes(["voip"])).toBe("'voip' scope");
+    expect(formatScopes(["chat.join.limited"])).toBe("'chat.join.limited' scope");
+    expect(formatScopes(["chat", "voip"])).toBe("'chat, voip' scopes");
+    expect(formatScopes(["voip.join", "chat", "chat.join"])).toBe("'voip.join, chat, chat.join' scopes");
+  });
+
+  it("refuses an empty list: a token has at least one scope", () => {
+    expect(() => formatScopes([])).toThrow(RangeError);
   });
 });
 

@@ -3,29 +3,43 @@
  * true to the step registry, to the samples they show and to what the quickstart really prints.
  *
  * Rules, for every language folder under docs/ (docs/en/ is the reference):
- * - a snippet marker is followed by a fenced block equal to that region of that sample (readRegion);
+ * - a snippet marker is followed by a fenced block equal to that region of that file (readRegion): a sample's
+ *   file, or one of core's (packages/core/src/: the client factory a page explains);
  * - an output marker names a step (or `quickstart`, the whole run) and is followed by a fenced block
  *   equal, once normalised (ids, times, tokens, durations), to what a fresh run printed;
+ * - a table marker is followed by a table whose rows are those of a table of the code (./tables.ts);
+ * - an events marker is followed by example events valid under the schema it names (./events.ts);
+ * - no line of a paragraph breaks between two Chinese characters (./cjk.ts);
+ * - the pages and .env.sample agree on its placeholders and the Azure roles (./env-sample.ts);
  * - every step has its page (the registry's `page`), numbered in the registry's order, with its own output
  *   block and at least one snippet from its sample; a numbered page `NN-….md` is some step's page;
  * - every other language has the same pages as docs/en/, with the same markers in the same order;
  * - relative links (pages, README.md, samples' "Tutorial page:" lines) point to files and anchors that exist;
+ * - each page links to the same page in every other language, once (./links.ts);
  * - README.md's steps table has a row per step, in order, with its number, title, sample and pages.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { readRegion } from "@acs-quickstart/runner";
 import { type CapturedOutputs, WHOLE_RUN } from "./capture.js";
+import { checkCjkLineBreaks } from "./cjk.js";
 import { unifiedDiff } from "./diff.js";
-import { checkLinks, checkTutorialPageLines, toPosix } from "./links.js";
+import { checkEnvSample } from "./env-sample.js";
+import { checkEvents, type EventsMarker } from "./events.js";
+import { checkLanguageLinks, checkLinks, checkTutorialPageLines, toPosix } from "./links.js";
 import { normalise } from "./normalise.js";
 import { type Marker, type ParsedPage, parsePage, replaceFence } from "./pages.js";
 import { FIX_UPDATE, type Problem } from "./problems.js";
 import { type DocsStep, REGISTRY, sampleOf } from "./registry.js";
 import { checkStepsTable, README, rewriteStepsTable } from "./steps-table.js";
+import { checkTable, type DocsTable, rewriteTable, TABLES } from "./tables.js";
 
 export type { Problem } from "./problems.js";
 export type { DocsStep } from "./registry.js";
+export type { DocsTable } from "./tables.js";
+
+/** The folders a snippet may show code from: the samples, and core's sources (the client factory). */
+export const SNIPPET_ROOTS = ["samples/", "packages/core/src/"] as const;
 
 /** The reference language: the pages every translation follows. */
 export const REFERENCE_LANGUAGE = "en";
@@ -40,6 +54,8 @@ export interface DocsOptions {
    * marker. Tests pass captured outputs; the command line runs the quickstart.
    */
   outputs: CapturedOutputs | (() => Promise<CapturedOutputs>);
+  /** The tables table markers name (default {@link TABLES}: the code's own; tests pass their own). */
+  tables?: Readonly<Record<string, DocsTable>>;
 }
 
 export interface CheckResult {
@@ -92,7 +108,16 @@ function readReadme(root: string): { text: string; parsed: ParsedPage } | undefi
 const pageNumber = (name: string) => Number(/^(\d+)-/.exec(name)?.[1] ?? Number.NaN);
 
 function markerLabel(marker: Marker): string {
-  return marker.kind === "snippet" ? `snippet ${marker.file}#${marker.region}` : `output ${marker.step}`;
+  switch (marker.kind) {
+    case "snippet":
+      return `snippet ${marker.file}#${marker.region}`;
+    case "output":
+      return `output ${marker.step}`;
+    case "table":
+      return `table ${marker.name}`;
+    case "events":
+      return `events ${marker.schema}`;
+  }
 }
 
 /** Loads outputs at most once, and only if asked. */
@@ -116,12 +141,13 @@ function expectedSnippet(
   marker: Extract<Marker, { kind: "snippet" }>,
 ): string | Omit<Problem, "file"> {
   const file = resolve(root, marker.file);
-  if (!toPosix(relative(root, file)).startsWith("samples/")) {
+  const path = toPosix(relative(root, file));
+  if (!SNIPPET_ROOTS.some((folder) => path.startsWith(folder))) {
     return {
       line: marker.line,
       marker: marker.text,
-      message: `the snippet's file must be under samples/ (got '${marker.file}').`,
-      fix: "write the path from the repository root: samples/<sample folder>/src/<file>.ts",
+      message: `the snippet's file must be under ${SNIPPET_ROOTS.join(" or ")} (got '${marker.file}').`,
+      fix: "write the path from the repository root: samples/<sample folder>/src/<file>.ts, or packages/core/src/<file>.ts",
     };
   }
   if (!existsSync(file)) {
@@ -148,7 +174,7 @@ function expectedSnippet(
 function checkMarker(
   root: string,
   page: Page,
-  marker: Marker,
+  marker: Exclude<Marker, { kind: "table" | "events" }>,
   ids: readonly string[],
   captured: CapturedOutputs | undefined,
 ): Problem[] {
@@ -353,6 +379,7 @@ export async function checkDocs(options: DocsOptions): Promise<CheckResult> {
   const wantsOutputs = allPages.some((page) =>
     page.parsed.markers.some((m) => m.kind === "output" && (m.step === WHOLE_RUN || ids.includes(m.step))),
   );
+  const tables = options.tables ?? TABLES;
   if (wantsOutputs) {
     try {
       captured = await outputs();
@@ -374,19 +401,27 @@ export async function checkDocs(options: DocsOptions): Promise<CheckResult> {
         message: `malformed marker: ${bad.problem}.`,
       });
     }
+    const events: EventsMarker[] = [];
     for (const marker of page.parsed.markers) {
-      problems.push(...checkMarker(root, page, marker, ids, captured));
+      if (marker.kind === "table") problems.push(...checkTable({ ...page, root }, marker, tables));
+      else if (marker.kind === "events") events.push(marker);
+      else problems.push(...checkMarker(root, page, marker, ids, captured));
     }
+    problems.push(
+      ...checkEvents(root, page, events, steps),
+      ...checkCjkLineBreaks(page.path, page.parsed.tree),
+    );
   }
   problems.push(...checkStepPages(byLanguage, steps), ...checkTranslations(byLanguage));
 
   const readme = readReadme(root);
   const links = checkLinks(root, readme ? [...allPages, { path: README, parsed: readme.parsed }] : allPages);
-  problems.push(...links.problems);
+  problems.push(...links.problems, ...checkLanguageLinks(allPages));
   for (const language of links.pendingLanguages) {
     notes.push(`links to docs/${language}/ were not followed: that folder does not exist yet.`);
   }
-  problems.push(...checkTutorialPageLines(root));
+  problems.push(...checkTutorialPageLines(root), ...checkEnvSample(root, allPages));
+  if (readme) problems.push(...checkCjkLineBreaks(README, readme.parsed.tree));
   problems.push(
     ...(readme
       ? checkStepsTable(readme.parsed.tree, steps, langs)
@@ -416,7 +451,11 @@ export async function updateDocs(options: DocsOptions): Promise<UpdateResult> {
       let text = page.text;
       // Bottom-up, so the offsets of the blocks above stay valid.
       for (const marker of [...page.parsed.markers].reverse()) {
-        if (!marker.fence?.closed) continue; // reported by the check below
+        if (marker.kind === "table") {
+          text = rewriteTable(text, { root, language }, marker, options.tables ?? TABLES);
+          continue;
+        }
+        if (marker.kind === "events" || !marker.fence?.closed) continue; // checked, never rewritten
         let content: string | undefined;
         if (marker.kind === "snippet") {
           const expected = expectedSnippet(root, marker);

@@ -50,6 +50,7 @@ const stdio: Io = {
 export interface MainOverrides {
   steps?: DocsOptions["steps"];
   outputs?: DocsOptions["outputs"];
+  tables?: DocsOptions["tables"];
   io?: Io;
 }
 
@@ -142,7 +143,12 @@ export async function main(argv: readonly string[], overrides: MainOverrides = {
     io.err(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const options: DocsOptions = { root: parsed.root, steps: overrides.steps ?? STEPS, outputs };
+  const options: DocsOptions = {
+    root: parsed.root,
+    steps: overrides.steps ?? STEPS,
+    outputs,
+    ...(overrides.tables ? { tables: overrides.tables } : {}),
+  };
   const result = parsed.command === "update" ? await updateDocs(options) : await checkDocs(options);
   if ("changed" in result) {
     for (const page of result.changed as string[]) io.out(`updated ${page}`);
@@ -159,7 +165,7 @@ export async function main(argv: readonly string[], overrides: MainOverrides = {
     return 1;
   }
   io.out(
-    `docs:${parsed.command}: ${result.pages.length} pages ok (snippets, outputs, pages, links) and README.md's steps table.`,
+    `docs:${parsed.command}: ${result.pages.length} page${result.pages.length === 1 ? "" : "s"} ok (snippets, outputs, tables, events, pages, links, .env.sample) and README.md's steps table.`,
   );
   return 0;
 }

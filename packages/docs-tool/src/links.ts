@@ -96,3 +96,45 @@ export function checkTutorialPageLines(root: string): Problem[] {
   }
   return problems;
 }
+
+/** How a language switch names each language: in that language. */
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = { en: "English", "zh-CN": "中文" };
+
+/**
+ * Each page links to the same page in every other language exactly once (the language switch under its
+ * title): a reader can always change language, and is not offered it twice. Links with an anchor point into
+ * a section, and are not the switch.
+ */
+export function checkLanguageLinks(
+  pages: ReadonlyArray<{ language: string; name: string; path: string; parsed: ParsedPage }>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const has = new Set(pages.map((page) => `${page.language}/${page.name}`));
+  const languages = [...new Set(pages.map((page) => page.language))];
+  for (const page of pages) {
+    for (const other of languages) {
+      if (other === page.language || !has.has(`${other}/${page.name}`)) continue;
+      const target = `docs/${other}/${page.name}`;
+      const lines = page.parsed.links
+        .filter((link) => {
+          if (/^[a-z][a-z0-9+.-]*:/i.test(link.target) || link.target.includes("#")) return false;
+          return toPosix(join(dirname(page.path), decode(link.target))) === target;
+        })
+        .map((link) => link.line);
+      if (lines.length === 1) continue;
+      problems.push({
+        file: page.path,
+        ...(lines.length > 0 ? { line: lines[1] as number } : {}),
+        message:
+          lines.length === 0
+            ? `it does not link to ${target}, the same page in ${other}.`
+            : `it links to ${target}, the same page in ${other}, ${lines.length} times (lines ${lines.join(", ")}): once is enough.`,
+        fix:
+          lines.length === 0
+            ? `add the language switch under the title: [${LANGUAGE_NAMES[other] ?? other}](../${other}/${page.name})`
+            : "keep the language switch under the title, and remove the others",
+      });
+    }
+  }
+  return problems;
+}

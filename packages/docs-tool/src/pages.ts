@@ -14,9 +14,18 @@
  *     ```text
  *     …what that step printed in a real run…
  *     ```
+ *
+ *     <!-- table: <name> -->
+ *     | …a header of the page's own words… |
+ *     | …rows made from a table of the code (./tables.ts)… |
+ *
+ *     <!-- events: packages/runner/schema/events-v1.json -->
+ *     ```json
+ *     …example events, one JSON object a line, each valid under that schema…
+ *     ```
  */
 import GithubSlugger, { slug } from "github-slugger";
-import type { Code, Html, Nodes, Root } from "mdast";
+import type { Code, Html, Nodes, Root, Table } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { toString as textOf } from "mdast-util-to-string";
@@ -40,9 +49,21 @@ export interface Fence {
   closed: boolean;
 }
 
+/** A GFM table right after a table marker. */
+export interface TableBlock {
+  node: Table;
+  /** 1-based line of the header row. */
+  line: number;
+  /** Offsets in the page of the table, from its first character to the end of its last row. */
+  start: number;
+  end: number;
+}
+
 export type Marker =
   | { kind: "snippet"; line: number; file: string; region: string; text: string; fence?: Fence }
-  | { kind: "output"; line: number; step: string; text: string; fence?: Fence };
+  | { kind: "output"; line: number; step: string; text: string; fence?: Fence }
+  | { kind: "table"; line: number; name: string; text: string; table?: TableBlock; fence?: undefined }
+  | { kind: "events"; line: number; schema: string; text: string; fence?: Fence };
 
 export interface Link {
   line: number;
@@ -64,7 +85,17 @@ export interface ParsedPage {
 
 const SNIPPET = /^<!--[ \t]*snippet:[ \t]*(\S+?)#(\S+?)[ \t]*-->$/;
 const OUTPUT = /^<!--[ \t]*output:[ \t]*(\S+?)[ \t]*-->$/;
-const MARKER_LIKE = /^\s*<!--\s*(snippet|output)\b/;
+const TABLE = /^<!--[ \t]*table:[ \t]*(\S+?)[ \t]*-->$/;
+const EVENTS = /^<!--[ \t]*events:[ \t]*(\S+?)[ \t]*-->$/;
+const MARKER_LIKE = /^\s*<!--\s*(snippet|output|table|events)\b/;
+/** How each kind of marker is written, for the message about a malformed one. */
+const MARKER_FORMS: Record<string, string> = {
+  snippet: "a snippet marker reads <!-- snippet: samples/ID/src/FILE.ts#REGION --> on a line of its own",
+  output: "an output marker reads <!-- output: STEP_ID --> on a line of its own",
+  table: "a table marker reads <!-- table: NAME --> on a line of its own",
+  events:
+    "an events marker reads <!-- events: packages/runner/schema/events-v1.json --> on a line of its own",
+};
 /** Nodes whose children are blocks: a comment there can be a marker. */
 const BLOCK_CONTAINERS = new Set(["root", "listItem", "blockquote", "footnoteDefinition"]);
 const EXPLICIT_ANCHOR = /<a\s+(?:[^>]*\s)?(?:id|name)="([^"]+)"/g;
@@ -102,18 +133,25 @@ function readMarker(node: Html, inline: boolean): Marker | { problem: string } |
   const text = node.value.trim();
   const kind = MARKER_LIKE.exec(text)?.[1];
   if (!kind) return undefined;
-  const snippet = inline ? null : SNIPPET.exec(text);
-  const output = inline ? null : OUTPUT.exec(text);
   const line = lineOf(node);
+  const match = (pattern: RegExp) => (inline ? null : pattern.exec(text));
+  const snippet = match(SNIPPET);
   if (snippet)
     return { kind: "snippet", line, file: snippet[1] as string, region: snippet[2] as string, text };
+  const output = match(OUTPUT);
   if (output) return { kind: "output", line, step: output[1] as string, text };
-  return {
-    problem:
-      kind === "snippet"
-        ? "a snippet marker reads <!-- snippet: samples/ID/src/FILE.ts#REGION --> on a line of its own"
-        : "an output marker reads <!-- output: STEP_ID --> on a line of its own",
-  };
+  const table = match(TABLE);
+  if (table) return { kind: "table", line, name: table[1] as string, text };
+  const events = match(EVENTS);
+  if (events) return { kind: "events", line, schema: events[1] as string, text };
+  return { problem: MARKER_FORMS[kind] as string };
+}
+
+/** The table a node is, with its place in the page. */
+function tableOf(node: Table): TableBlock | undefined {
+  const { start, end } = node.position ?? {};
+  if (start?.offset === undefined || end?.offset === undefined) return undefined;
+  return { node, line: start.line, start: start.offset, end: end.offset };
 }
 
 export function parsePage(text: string): ParsedPage {
@@ -135,7 +173,11 @@ export function parsePage(text: string): ParsedPage {
         }
         // The block must start on the very next line: no blank line, no text in between.
         const next = parent?.children[(index ?? 0) + 1];
-        if (next?.type === "code" && lineOf(next) === (node.position?.end.line ?? 0) + 1) {
+        const adjacent = next !== undefined && lineOf(next) === (node.position?.end.line ?? 0) + 1;
+        if (marker.kind === "table") {
+          const table = adjacent && next.type === "table" ? tableOf(next) : undefined;
+          if (table) marker.table = table;
+        } else if (adjacent && next.type === "code") {
           const fence = fenceOf(text, next);
           if (fence) marker.fence = fence;
         }

@@ -214,8 +214,11 @@ export function checkStepsTable(
   return problems;
 }
 
+/** A cell's text with its pipes escaped, as a GFM table needs them. */
+export const escapePipes = (cell: string) => cell.replace(/\|/g, "\\|");
+
 /** The Markdown source of a cell's content (escapes and links as written). */
-function sourceOf(text: string, cell: TableCell | undefined): string {
+export function sourceOf(text: string, cell: TableCell | undefined): string {
   const first = cell?.children[0]?.position?.start.offset;
   const last = cell?.children.at(-1)?.position?.end.offset;
   return first === undefined || last === undefined ? "" : text.slice(first, last);
@@ -251,7 +254,7 @@ function columnsOf(count: number, rows: readonly Row[], expected: readonly Expec
 }
 
 /** Rows of cells as an aligned GFM table (`| a   | b |`, at least three dashes), as prettier writes one. */
-function formatTable(rows: readonly string[][], align: Table["align"], aligned: boolean): string[] {
+export function formatTable(rows: readonly string[][], align: Table["align"], aligned: boolean): string[] {
   const count = Math.max(...rows.map((row) => row.length));
   const columns = Array.from({ length: count }, (_, column) => column);
   const widths = columns.map((c) =>
@@ -289,7 +292,6 @@ export function rewriteStepsTable(
   const end = found?.table.position?.end.offset;
   if (!found || start === undefined || end === undefined) return text;
   if (checkStepsTable(tree, steps, languages).length === 0) return text;
-  const escapePipes = (cell: string) => cell.replace(/\|/g, "\\|");
   const header = (found.table.children[0]?.children ?? []).map((cell) => sourceOf(text, cell));
   const columns = columnsOf(header.length, found.rows, expected);
   const body = expected.map((step, index) => {
@@ -302,14 +304,24 @@ export function rewriteStepsTable(
       return sourceOf(text, old?.cells[c]);
     });
   });
+  return replaceTable(text, start, end, [header, ...body], found.table.align);
+}
+
+/**
+ * The page with the table at `start`–`end` replaced by these rows (the first one the header), aligned as
+ * prettier aligns a table when the old one was aligned, with the page's line endings.
+ */
+export function replaceTable(
+  text: string,
+  start: number,
+  end: number,
+  rows: readonly string[][],
+  align: Table["align"],
+): string {
   const source = text.slice(start, end).split(/\r?\n/);
   const aligned = source.every(
     (line) => stringWidth(line.trimEnd()) === stringWidth((source[0] as string).trimEnd()),
   );
   const eol = text.slice(start, end).includes("\r\n") ? "\r\n" : "\n";
-  return (
-    text.slice(0, start) +
-    formatTable([header, ...body], found.table.align, aligned).join(eol) +
-    text.slice(end)
-  );
+  return text.slice(0, start) + formatTable(rows, align, aligned).join(eol) + text.slice(end);
 }

@@ -205,6 +205,20 @@ export function fixture(): string {
   return root;
 }
 
+/** A page with a line of its own after its title (the language switch). */
+const withSwitch = (page: string, line: string) => page.replace(/\n/, `\n\n${line}\n`);
+
+/**
+ * docs/zh-CN/: every English page, its words changed by `words`, and the language switch on both sides
+ * (`[中文](../zh-CN/<page>)` under the English title, `[English](../en/<page>)` under the Chinese one).
+ */
+export function translate(words: (text: string) => string = (text) => text): void {
+  for (const [name, text] of Object.entries(englishPages())) {
+    write(`docs/en/${name}`, withSwitch(read(`docs/en/${name}`), `[中文](../zh-CN/${name})`));
+    write(`docs/zh-CN/${name}`, withSwitch(words(text), `[English](../en/${name})`));
+  }
+}
+
 /** Deletes the fixture: each test file calls it after each test. */
 export function removeFixture(): void {
   if (root) rmSync(root, { recursive: true, force: true });
@@ -216,12 +230,14 @@ export async function run(
   command: "check" | "update",
   outputs: CapturedOutputs = OUTPUTS,
   steps: DocsOptions["steps"] = STEPS,
+  tables?: DocsOptions["tables"],
 ) {
   let out = "";
   let err = "";
   const code = await main([command, "--root", root], {
     steps,
     outputs,
+    ...(tables ? { tables } : {}),
     io: { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) },
   });
   return { code, out, err };

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   edit,
-  englishPages,
   expectProblems,
   fixture,
   read,
@@ -11,6 +10,7 @@ import {
   STEPS,
   TABLE_EN,
   TABLE_EN_ZH,
+  translate,
   write,
 } from "./fixture.js";
 
@@ -23,10 +23,6 @@ const ROW_2 =
   "| 2   | Issue an access token | [samples/issue-access-token](samples/issue-access-token) | [page](docs/en/02-issue-access-token.md) |\n";
 const FIX =
   "fix: run npm run docs:update to rewrite the table's rows from the step registry (packages/runner/src/steps.ts)";
-
-function translate(): void {
-  for (const [name, text] of Object.entries(englishPages())) write(`docs/zh-CN/${name}`, text);
-}
 
 describe("README.md's steps table agrees with the step registry", () => {
   it("fails when a step has no row", async () => {

@@ -90,7 +90,9 @@ export const OPTION_GROUPS: readonly OptionGroup[] = [
       {
         name: "expires-in",
         value: "MINUTES",
-        help: `a custom token lifetime, ${min} to ${max} (default: 1440 = 24 h; step 2's custom token: 60)`,
+        help:
+          "a custom token lifetime (default: 1440 = 24 h; step 2's custom token: 60)\n" +
+          `the service accepts ${min} to ${max}; other values are sent anyway, to see its answer (400)`,
       },
     ],
   },
@@ -158,7 +160,8 @@ export function usage(): string {
     ...environment,
     "",
     "Exit codes: 0 all steps ok, 1 a step failed or an identity could not be deleted,",
-    "2 configuration, state or usage error (nothing was run), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
+    "2 configuration, state or usage error (nothing was run), 129 the terminal was closed (SIGHUP),",
+    "130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
   ].join("\n");
 }
 
@@ -199,18 +202,31 @@ export function parseScopes(value: string | undefined): TokenScope[] {
   return [...new Set(scopes)] as TokenScope[];
 }
 
-/** `--expires-in 90`: a whole number of minutes in the range the service accepts. */
+/**
+ * `--expires-in 90`: a whole number of minutes, 1 or more. A value outside the range the service accepts
+ * ({@link TOKEN_LIFETIME_MINUTES}: 60 to 1440) is still sent, so that the service itself answers it (400
+ * ValidationError, "Value must be within the [60, 1440] interval."): see {@link outsideServiceRange}.
+ * @throws {UsageError} for anything else: no value, not a whole number (decimals, signs, exponents), 0.
+ */
 export function parseExpiresIn(value: string | undefined): number {
-  const valid = `Valid values: a whole number of minutes from ${min} to ${max} (for example --expires-in 60).`;
+  const valid = `Valid values: a whole number of minutes; the service accepts ${min} to ${max} (for example --expires-in 60).`;
   if (value === undefined || value.trim() === "") {
     throw new UsageError(`--expires-in needs a number of minutes. ${valid}`);
   }
   if (!/^\d+$/.test(value.trim()))
     throw new UsageError(`--expires-in '${value}' is not a whole number. ${valid}`);
   const minutes = Number(value.trim());
-  if (minutes < min || minutes > max)
-    throw new UsageError(`--expires-in ${minutes} is out of range. ${valid}`);
+  if (minutes < 1) throw new UsageError(`--expires-in ${minutes}: a token lives at least a minute. ${valid}`);
   return minutes;
+}
+
+/**
+ * The note for a `--expires-in` the service will refuse (outside 60 to 1440 minutes), or undefined. The run
+ * sends it anyway: the step then fails with the service's own 400, which is what a workshop exercise shows.
+ */
+export function outsideServiceRange(minutes: number | undefined): string | undefined {
+  if (minutes === undefined || (minutes >= min && minutes <= max)) return undefined;
+  return `--expires-in ${minutes} is outside the range the service accepts (${min} to ${max} minutes): it is sent anyway, and the service will refuse it (400 ValidationError).`;
 }
 
 type Token = ReturnType<typeof parseTokens>["tokens"] extends (infer T)[] | undefined ? T : never;

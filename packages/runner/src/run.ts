@@ -16,7 +16,15 @@ import {
   setRevealSecrets,
 } from "@acs-quickstart/core";
 import { finishIdentities } from "./cleanup.js";
-import { HELP_POINTER, optionsTakenByNpm, parseArgs, type RunOptions, UsageError, usage } from "./cli.js";
+import {
+  HELP_POINTER,
+  optionsTakenByNpm,
+  outsideServiceRange,
+  parseArgs,
+  type RunOptions,
+  UsageError,
+  usage,
+} from "./cli.js";
 import { runSteps } from "./execute.js";
 import { fromRoot } from "./modes.js";
 import { createReporter, type Reporter, type Writer } from "./reporters/index.js";
@@ -69,6 +77,9 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
     reporter.list(STEPS);
     return EXIT.ok;
   }
+  // A lifetime the service refuses is sent anyway (its own 400 is the lesson), with a word of warning first.
+  const outside = options.steps.length > 0 ? outsideServiceRange(options.expiresInMinutes) : undefined;
+  if (outside) reporter.notice({ kind: "outside-service-range", option: "--expires-in", message: outside });
   // The samples mask tokens by default; --show-secrets changes that default for this run only.
   const revealed = revealSecrets();
   setRevealSecrets(options.showSecrets);

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { outsideServiceRange } from "../src/cli.js";
 import { OPTION_GROUPS, parseArgs, STEP_IDS, STEPS, UsageError, usage } from "../src/index.js";
 import { NO_STACK, runInProcess } from "./helpers/in-process.js";
 
@@ -75,6 +76,30 @@ describe("parseArgs", () => {
     expect(parseArgs(["--expires-in=1440"]).expiresInMinutes).toBe(1440);
   });
 
+  it("takes any whole number of minutes from 1: the service, not the runner, refuses a lifetime outside 60 to 1440", () => {
+    for (const [value, minutes] of [
+      ["1", 1],
+      ["59", 59],
+      ["60", 60],
+      ["90", 90],
+      [" 1440 ", 1440],
+      ["1441", 1441],
+      ["100000", 100000],
+    ] as const) {
+      expect(parseArgs(["--expires-in", value]).expiresInMinutes, value).toBe(minutes);
+    }
+  });
+
+  it("notes a lifetime outside 60 to 1440 (it is sent anyway), and nothing inside", () => {
+    for (const minutes of [1, 59, 1441, 100000]) {
+      expect(outsideServiceRange(minutes)).toBe(
+        `--expires-in ${minutes} is outside the range the service accepts (60 to 1440 minutes): it is sent anyway, and the service will refuse it (400 ValidationError).`,
+      );
+    }
+    for (const minutes of [undefined, 60, 61, 90, 1439, 1440])
+      expect(outsideServiceRange(minutes)).toBeUndefined();
+  });
+
   const invalid: Array<[string[], RegExp]> = [
     [["--bogus"], /Unknown option '--bogus'/],
     [["-x"], /Unknown option '-x'/],
@@ -92,10 +117,15 @@ describe("parseArgs", () => {
     [["--scopes", "chat;voip"], /Unknown scope 'chat;voip'/],
     [["--expires-in"], /needs a number of minutes/],
     [["--expires-in", " "], /needs a number of minutes/],
-    [["--expires-in", "59"], /out of range.*60 to 1440/],
-    [["--expires-in", "1441"], /out of range/],
-    [["--expires-in", "0"], /out of range/],
+    [
+      ["--expires-in", "0"],
+      /--expires-in 0: a token lives at least a minute.*the service accepts 60 to 1440/,
+    ],
+    [["--expires-in", "000"], /--expires-in 0: a token lives at least a minute/],
+    [["--expires-in", "abc"], /'abc' is not a whole number.*the service accepts 60 to 1440/],
+    [["--expires-in", "-5"], /needs a number of minutes|not a whole number/],
     [["--expires-in", "-60"], /needs a number of minutes|not a whole number/],
+    [["--expires-in", "1.5"], /'1.5' is not a whole number/],
     [["--expires-in", "90.5"], /not a whole number/],
     [["--expires-in", "1e3"], /not a whole number/],
     [["--expires-in", "0x3c"], /not a whole number/],
@@ -139,8 +169,10 @@ const BAD_FLAGS: Array<[string[], RegExp]> = [
   ],
   [["--scopes", "'chat'"], /Unknown scope ''chat''/],
   [["--expires-in"], /--expires-in needs a number/],
-  [["--expires-in", "59"], /--expires-in 59 is out of range.*60 to 1440/],
-  [["--expires-in", "1441"], /out of range/],
+  [["--expires-in", "0"], /--expires-in 0: a token lives at least a minute/],
+  [["--expires-in", "abc"], /--expires-in 'abc' is not a whole number/],
+  [["--expires-in", "-5"], /--expires-in needs a number|not a whole number/],
+  [["--expires-in", "1.5"], /--expires-in '1.5' is not a whole number/],
   [["--expires-in", "-60"], /--expires-in needs a number|not a whole number/],
   [["--expires-in", "60.5"], /not a whole number/],
   [["--expires-in", "1e3"], /not a whole number/],
@@ -274,16 +306,16 @@ describe("--json outside a run", () => {
   });
 
   it("a usage error with --json is an error event on stdout, and the message on stderr", async () => {
-    const run = await runInProcess(["--json", "--expires-in", "59"], { unseeded: true });
+    const run = await runInProcess(["--json", "--expires-in", "1.5"], { unseeded: true });
     expect(run.code).toBe(2);
     expect(run.events).toEqual([
       {
         v: 1,
         event: "error",
         kind: "usage",
-        message: expect.stringContaining("--expires-in 59 is out of range"),
+        message: expect.stringContaining("--expires-in '1.5' is not a whole number"),
       },
     ]);
-    expect(run.stderr).toContain("--expires-in 59 is out of range");
+    expect(run.stderr).toContain("--expires-in '1.5' is not a whole number");
   });
 });

@@ -37,10 +37,10 @@ describe("npm run quickstart -- --part 2 (emulator)", () => {
     // Step 7: the service's security, as its clients meet it.
     expect(out).toContain("POST /api/token without signing in: 401 Unauthorized");
     expect(out).toContain("POST /api/sign-in as alice with a wrong password: 401 Unauthorized");
-    expect(out).toMatch(/POST \/api\/token as alice: 200 OK, scopes 'chat', expires at .* \(in 59 min\)/);
+    expect(out).toMatch(/POST \/api\/token as alice: 200 OK, 'chat' scope, expires at .* \(in 59 min\)/);
     expect(out).toMatch(/with the body \{"userId":"bob"\}: 400 Bad Request/);
-    expect(out).toContain("as bob: scopes 'chat.join.limited'");
-    expect(out).toContain("as carol: scopes 'voip'");
+    expect(out).toContain("as bob: 'chat.join.limited' scope");
+    expect(out).toContain("as carol: 'voip' scope");
     expect(out).toMatch(/200, 200, 200, 200, 429 \(429 Too Many Requests, Retry-After: \d+ s\)/);
     // Step 8: chat, the proactive refresh 10 minutes before expiry, revocation, scope.
     expect(out).toMatch(/alice created the thread 19:acsV1_\S+@thread\.v2/);

@@ -24,9 +24,60 @@ describe("npm run quickstart on the built-in emulator", () => {
       "90",
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("with 'chat, voip.join' scope that expires at");
+    expect(run.stdout).toContain("with 'chat, voip.join' scopes that expires at");
     expect(run.stdout).toContain("(in 1 h 29 min)");
   });
+  it("--expires-in outside 60 to 1440 is sent: the service answers 400 ValidationError, diagnosed; inside, the token lives that long", async () => {
+    const stateDir = await seededDir();
+    const env = { ACS_QUICKSTART_STATE_DIR: stateDir };
+    for (const minutes of [59, 1441, 1]) {
+      const run = await runInProcess(
+        ["--json", "--step", "issue-access-token", "--expires-in", `${minutes}`],
+        {
+          env,
+        },
+      );
+      const where = `--expires-in ${minutes}:\n${run.stderr}`;
+      const message = `ExpiresInMinutes value ${minutes} is invalid. Value must be within the [60, 1440] interval.`;
+      expect(run.code, where).toBe(1);
+      expect(run.events[0], where).toEqual({
+        v: 1,
+        event: "notice",
+        kind: "outside-service-range",
+        option: "--expires-in",
+        message: expect.stringContaining(
+          `--expires-in ${minutes} is outside the range the service accepts (60 to 1440 minutes)`,
+        ),
+      });
+      // The token with the default lifetime is issued; the custom one is the service's 400.
+      expect(
+        run.events.filter((e) => e.event === "token-issued"),
+        where,
+      ).toHaveLength(1);
+      expect(stepEnds(run)[0], where).toMatchObject({
+        ok: false,
+        error: { code: "validation-error", summary: expect.stringContaining(message) },
+      });
+      expect(run.stderr, where).toContain(`The service answered HTTP 400 ValidationError: ${message}`);
+      expect(summary(run), where).toMatchObject({ ok: false, outcome: "failed", leftoverIdentities: 0 });
+    }
+    for (const minutes of [60, 90, 1440]) {
+      const before = Date.now();
+      const run = await runInProcess(
+        ["--json", "--step", "issue-access-token", "--expires-in", `${minutes}`],
+        {
+          env,
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.events.some((e) => e.event === "notice")).toBe(false);
+      const custom = run.events.filter((e) => e.event === "token-issued").at(-1);
+      const lifetime = Date.parse(custom?.expiresOn as string) - before;
+      expect(Math.round(lifetime / 60_000), `--expires-in ${minutes}`).toBe(minutes);
+    }
+    expect(emulatorIdentities(stateDir)).toEqual([]);
+  });
+
   it("selects steps with --step, --from and --to", async () => {
     const env = { ACS_QUICKSTART_STATE_DIR: await seededDir() };
     const range = await runInProcess(

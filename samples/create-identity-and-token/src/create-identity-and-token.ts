@@ -2,7 +2,7 @@
  * @summary Step 3: create an identity and issue its access token in one request.
  * Tutorial page: docs/en/03-create-identity-and-token.md
  */
-import { formatExpiry, maskToken } from "@acs-quickstart/core";
+import { formatExpiry, formatScopes, maskToken } from "@acs-quickstart/core";
 import type {
   CommunicationIdentityClient,
   CommunicationUserToken,
@@ -21,7 +21,7 @@ export async function createIdentityAndToken(
   const { token, expiresOn, user } = identityTokenResponse;
   console.log(`Created an identity with ID: ${user.communicationUserId}`);
   console.log(
-    `Issued an access token with '${scopes.join(", ")}' scope that expires at ${formatExpiry(expiresOn)}:`,
+    `Issued an access token with ${formatScopes(scopes)} that expires at ${formatExpiry(expiresOn)}:`,
   );
   console.log(maskToken(token));
   // #endregion

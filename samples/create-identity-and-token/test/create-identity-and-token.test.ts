@@ -24,3 +24,12 @@ it("creates an identity and its token in one request", async () => {
   expect(printed).toContain("with 'chat' scope that expires at");
   expect(printed).not.toContain(token);
 });
+
+it("names the scopes it asked for: 'scope' for one, 'scopes' for more", async () => {
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  await createIdentityAndToken(acs.client, ["chat", "voip"]);
+  await createIdentityAndToken(acs.client, ["voip.join"]);
+  const printed = log.mock.calls.flat().join("\n");
+  expect(printed).toContain("Issued an access token with 'chat, voip' scopes that expires at");
+  expect(printed).toContain("Issued an access token with 'voip.join' scope that expires at");
+});

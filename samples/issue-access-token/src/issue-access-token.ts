@@ -3,7 +3,7 @@
  * and with a custom one (60 to 1440 minutes).
  * Tutorial page: docs/en/02-issue-access-token.md
  */
-import { formatExpiry, maskToken } from "@acs-quickstart/core";
+import { formatExpiry, formatScopes, maskToken } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type {
   CommunicationAccessToken,
@@ -21,7 +21,7 @@ export async function issueAccessToken(
   const tokenResponse = await identityClient.getToken(identityResponse, scopes);
   const { token, expiresOn } = tokenResponse;
   console.log(
-    `Issued an access token with '${scopes.join(", ")}' scope that expires at ${formatExpiry(expiresOn)}:`,
+    `Issued an access token with ${formatScopes(scopes)} that expires at ${formatExpiry(expiresOn)}:`,
   );
   console.log(maskToken(token));
   // #endregion
@@ -40,7 +40,7 @@ export async function issueAccessTokenWithCustomExpiration(
   const tokenResponse = await identityClient.getToken(identityResponse, scopes, tokenOptions);
   const { token, expiresOn } = tokenResponse;
   console.log(
-    `Issued an access token with '${scopes.join(", ")}' scope that expires at ${formatExpiry(expiresOn)}:`,
+    `Issued an access token with ${formatScopes(scopes)} that expires at ${formatExpiry(expiresOn)}:`,
   );
   console.log(maskToken(token));
   // #endregion

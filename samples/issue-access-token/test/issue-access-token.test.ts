@@ -36,7 +36,7 @@ it("issues a token with the given scopes and a custom lifetime", async () => {
   expect(Math.round((expiresOn.getTime() - Date.now()) / MINUTE)).toBe(60);
   const check = await acs.admin.validateToken(token);
   expect(check.claims).toMatchObject({ acsScope: "chat,voip", exp: Math.floor(expiresOn.getTime() / 1000) });
-  expect(log.mock.calls.flat().join("\n")).toContain("with 'chat, voip' scope that expires at");
+  expect(log.mock.calls.flat().join("\n")).toContain("with 'chat, voip' scopes that expires at");
 });
 
 it("lets the service reject a lifetime out of range, with its own message", async () => {

@@ -3,7 +3,7 @@
  * answers without a session, with a wrong password, for each role, to a request that names another user, and
  * when a user asks too often.
  */
-import { formatExpiry, maskToken } from "@acs-quickstart/core";
+import { formatExpiry, formatScopes, maskToken } from "@acs-quickstart/core";
 
 interface Answer {
   status: number;
@@ -41,7 +41,8 @@ const status = (answer: Answer) => `${answer.status} ${STATUS_TEXT[answer.status
 /** The scopes an access token carries (its `acsScope` claim, read for display only: the format is not a contract). */
 function scopesOf(token: string): string {
   const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
-  return String((payload as { acsScope?: unknown }).acsScope ?? "?");
+  const claim = (payload as { acsScope?: unknown }).acsScope;
+  return formatScopes(typeof claim === "string" && claim !== "" ? claim.split(",") : ["?"]);
 }
 
 /**
@@ -89,7 +90,7 @@ export async function tryTokenService(
   const issued = expect(await call(`${url}/api/token`, alice), 200, "a token for alice");
   const token = String(issued.body.token);
   console.log(
-    `POST /api/token as alice: 200 OK, scopes '${scopesOf(token)}', expires at ${formatExpiry(new Date(String(issued.body.expiresOn)))}: ${maskToken(token)}`,
+    `POST /api/token as alice: 200 OK, ${scopesOf(token)}, expires at ${formatExpiry(new Date(String(issued.body.expiresOn)))}: ${maskToken(token)}`,
   );
   const other = expect(
     await call(`${url}/api/token`, alice, { userId: "bob" }),
@@ -102,9 +103,7 @@ export async function tryTokenService(
 
   for (const user of ["bob", "carol"]) {
     const answer = expect(await call(`${url}/api/token`, await signIn(user)), 200, `a token for ${user}`);
-    console.log(
-      `POST /api/sign-in, then /api/token, as ${user}: scopes '${scopesOf(String(answer.body.token))}'`,
-    );
+    console.log(`POST /api/sign-in, then /api/token, as ${user}: ${scopesOf(String(answer.body.token))}`);
   }
 
   const statuses: string[] = [];

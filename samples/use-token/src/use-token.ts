@@ -177,13 +177,16 @@ export function openThread(
   return new ChatClient(endpoint, credential, options).getChatThreadClient(threadId);
 }
 
+/** `1 participant added`, `2 participants added`. */
+const participantsAdded = (count: number) => `${count} participant${count === 1 ? "" : "s"} added`;
+
 /** One line for a message: its sequence number, its type, and its content (or what a system message says). */
 export function describeMessage(message: ChatMessage): string {
   const what =
     message.type === "topicUpdated"
       ? `topic: ${message.content?.topic}`
       : message.type === "participantAdded"
-        ? `${message.content?.participants?.length} participant(s) added`
+        ? participantsAdded(message.content?.participants?.length ?? 0)
         : `${message.senderDisplayName || "(no display name)"}: ${message.content?.message}`;
   return `${message.sequenceId}. ${message.type.padEnd(16)} ${what}`;
 }

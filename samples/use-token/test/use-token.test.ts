@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import {
   type AccessToken,
   createUserCredential,
+  describeMessage,
   fetchAccessToken,
   openThread,
   printMessages,
@@ -60,7 +61,7 @@ it("signs in, chats with a credential built on the token service's token, and si
   expect(text).toMatch(/alice created the thread 19:acsV1_\S+@thread\.v2 \("After the token"\)/);
   expect(text).toContain("3. text             alice: Hello from alice");
   expect(text).toContain("2. topicUpdated     topic: After the token");
-  expect(text).toContain("1. participantAdded 1 participant(s) added");
+  expect(text).toContain("1. participantAdded 1 participant added");
   expect(text).not.toContain(alice.session);
 
   await signOut(alice, user);
@@ -148,4 +149,21 @@ it("the token request honours an abort signal", async () => {
   const controller = new AbortController();
   controller.abort();
   await expect(fetchAccessToken(alice, controller.signal)).rejects.toThrow(/abort/i);
+});
+
+it("describes a message in one line, counting participants in words", () => {
+  const added = (count: number) =>
+    describeMessage({
+      id: "1",
+      type: "participantAdded",
+      sequenceId: "4",
+      version: "1",
+      createdOn: new Date(),
+      content: {
+        participants: Array.from({ length: count }, () => ({ id: { communicationUserId: "8:acs:a_b" } })),
+      },
+    });
+  expect(added(1)).toBe("4. participantAdded 1 participant added");
+  expect(added(2)).toBe("4. participantAdded 2 participants added");
+  expect(added(0)).toBe("4. participantAdded 0 participants added");
 });

@@ -48,10 +48,16 @@ export interface RunSummary {
   deletingStep?: { number: number; id: string };
 }
 
-/** A notice about the configuration (the run goes on). */
+/** A notice about the configuration or the options (the run goes on). */
 export interface Notice {
-  kind: "shadowed-variable" | "unread-variable" | "unusual-value";
-  variable: string;
+  /**
+   * shadowed-variable, unread-variable, unusual-value: the configuration (`variable` names it);
+   * outside-service-range: an option's value the service will refuse, sent anyway (`option` names it).
+   */
+  kind: "shadowed-variable" | "unread-variable" | "unusual-value" | "outside-service-range";
+  variable?: string;
+  /** The command-line option concerned, e.g. `--expires-in`. */
+  option?: string;
   message: string;
 }
 
