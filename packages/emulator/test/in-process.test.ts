@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { emulatorHandlers } from "../src/in-process.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
-import { sdkContract } from "./contract.js";
+import { sdkContract, type Target } from "./contract.js";
 import { recordedContract } from "./recorded.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
@@ -17,21 +17,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+const target = (): Target => ({
+  endpoint,
+  connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
+  accessKey: emulator.accessKey,
+  resourceId: emulator.resourceId,
+});
+
 describe("real SDK against the in-process emulator (msw)", () => {
-  sdkContract(() => ({
-    endpoint,
-    connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
-    accessKey: emulator.accessKey,
-    resourceId: emulator.resourceId,
-  }));
+  sdkContract(target);
 });
 
 describe("the recorded 2025-03-02-preview interactions, in-process (msw)", () => {
-  recordedContract(() => ({
-    endpoint,
-    connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
-    accessKey: emulator.accessKey,
-    resourceId: emulator.resourceId,
-    wire: false,
-  }));
+  recordedContract(() => ({ ...target(), wire: false }));
 });
