@@ -153,7 +153,8 @@ export async function verifySignature(key: SigningKey, token: string): Promise<S
 export function formatExpiresOn(ms: number): string {
   const whole = Math.floor(ms);
   const ticks = Math.min(9999, Math.round((ms - whole) * 10_000));
-  return new Date(whole).toISOString().replace(/Z$/, `${String(ticks).padStart(4, "0")}+00:00`);
+  // toISOString: yyyy-MM-ddTHH:mm:ss.fffZ (years 0-9999).
+  return `${new Date(whole).toISOString().slice(0, 23)}${String(ticks).padStart(4, "0")}+00:00`;
 }
 
 /** `lastTokenIssuedAt` as the service writes it: whole seconds, `yyyy-MM-ddTHH:mm:ss+00:00` [REC js-433419a362]. */
