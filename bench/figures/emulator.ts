@@ -133,10 +133,12 @@ export async function emulatorFigure(
     );
     return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as ClientResult;
   };
+  // As `npm run emulator` runs it: from launch.mjs's esbuild bundle (tsx would add its loader thread and wrap every
+  // function made at run time to keep its name).
   const emulator = await startServer(
-    join(root, "bench/load/emulator-child.ts"),
-    [stateDir],
-    ["--expose-gc", "--import", "tsx"],
+    join(root, "scripts/launch.mjs"),
+    ["bench/load/emulator-child.ts", stateDir],
+    ["--expose-gc"],
     root,
   );
   let floor: Server | undefined;
@@ -243,7 +245,10 @@ export async function emulatorFigure(
     const clientCpu = median(emu.map((r) => r.clientCpuMsPerRequest));
     const cores = availableParallelism();
     // What the machine could do at best: the event loop saturated, or every core busy (server + client).
-    const ceiling = Math.min(1000 / serverMain, (cores * 1000) / (serverCpu + clientCpu));
+    const serverMainCpu = median(emu.map((r) => r.serverMainCpuMsPerRequest));
+    // The main thread's own CPU time where known (the event loop's active time also counts waiting for a core).
+    const mainMs = Number.isNaN(serverMainCpu) ? serverMain : serverMainCpu;
+    const ceiling = Math.min(1000 / mainMs, (cores * 1000) / (serverCpu + clientCpu));
     const goalPerSecond = GOAL_RATIO * signingPerSecond;
     /** Issuances per second beside a floor's. */
     const throughput = (metric: string, floorLabel: string, floorRuns: Measured[]): Row => {
@@ -294,9 +299,9 @@ export async function emulatorFigure(
           value: round(ceiling, 0),
           runs: [round(ceiling, 0)],
           note:
-            `min(1000 / event-loop ms, ${cores} x 1000 / (server + client CPU ms)). ${GOAL_RATIO}x the signing floor is ` +
+            `min(1000 / main-thread ms, ${cores} x 1000 / (server + client CPU ms)). ${GOAL_RATIO}x the signing floor is ` +
             `${Math.round(goalPerSecond)}/s: it needs <= ${(1000 / goalPerSecond).toFixed(3)} ms ` +
-            `of event loop and <= ${((cores * 1000) / goalPerSecond - clientCpu).toFixed(3)} ms of server CPU per issuance`,
+            `of main thread and <= ${((cores * 1000) / goalPerSecond - clientCpu).toFixed(3)} ms of server CPU per issuance`,
         },
         {
           figure: "2 emulator",
