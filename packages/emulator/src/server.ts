@@ -224,20 +224,17 @@ class NodeWireRequest implements WireRequest {
   }
 }
 
-/** Writes an answer: JSON bodies with Content-Length; error bodies chunked, as the service sends them [REC]. */
+/**
+ * Writes an answer: JSON bodies with the Content-Length the handler set; error bodies chunked, as the service sends
+ * them [REC].
+ */
 function writeResponse(res: ServerResponse, response: WireResponse): void {
-  if (response.body === null) {
-    res.writeHead(response.status, response.headers).end();
-    return;
-  }
-  if (response.status >= 400) {
-    res.writeHead(response.status, response.headers);
+  res.writeHead(response.status, response.headers);
+  if (response.body === null) res.end();
+  else if (response.status >= 400) {
     res.write(response.body);
     res.end();
-    return;
-  }
-  res.writeHead(response.status, { ...response.headers, "Content-Length": Buffer.byteLength(response.body) });
-  res.end(response.body);
+  } else res.end(response.body);
 }
 
 /** Sets KEY=value lines in a dotenv file, keeping its other lines; written atomically. */
