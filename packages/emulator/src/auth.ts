@@ -4,13 +4,14 @@
  * stringToSign = VERB + "\n" + pathAndQuery + "\n" + x-ms-date + ";" + host + ";" + x-ms-content-sha256
  * signature    = base64(HMAC-SHA256(base64decode(accessKey), stringToSign))
  */
-import { createHash, createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, hash, timingSafeEqual } from "node:crypto";
 import { catalogue, type ServiceError } from "./catalogue.js";
 
 export const EMPTY_CONTENT_HASH = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
+/** base64(SHA-256(body)), as `x-ms-content-sha256` carries it (one-shot `crypto.hash`: no stream object). */
 export function contentHash(body: string | Uint8Array): string {
-  return createHash("sha256").update(body).digest("base64");
+  return hash("sha256", body, "base64");
 }
 
 export function computeSignature(accessKey: string, stringToSign: string): string {
@@ -76,7 +77,7 @@ export function createAuthenticator(settings: AuthSettings): (req: AuthRequest) 
   const sign = (stringToSign: string) =>
     createHmac("sha256", key).update(stringToSign, "utf8").digest("base64");
 
-  return (req) => {
+  return function verify(req) {
     const authorization = req.header("authorization");
     if (!authorization) return catalogue.denied("missing-authorization");
 
@@ -119,24 +120,38 @@ export function createAuthenticator(settings: AuthSettings): (req: AuthRequest) 
     const method = req.method.toUpperCase();
     const [path = "", rawQuery] = splitTarget(req.rawTarget);
     const pathAndQuery = rawQuery ? `${path}?${rawQuery}` : path;
-    const verifies = (target: string, signed: string[]) =>
-      safeEqual(signature, sign(`${method}\n${target}\n${signed.join(";")}`));
-    if (verifies(pathAndQuery, values)) return undefined;
-    // The SDKs sign the query as URLSearchParams re-serialises it; the raw query was tried first.
-    const normalised = rawQuery === undefined ? "" : new URLSearchParams(rawQuery).toString();
-    const normalisedTarget = normalised ? `${path}?${normalised}` : path;
-    if (normalisedTarget !== pathAndQuery && verifies(normalisedTarget, values)) return undefined;
-
-    // Denied. Was it signed for another host (the address the client used is not the Host received)?
-    const hostIndex = signedHeaders.indexOf("host");
-    for (const other of otherHosts(req.host)) {
-      const signed = values.map((v, i) => (i === hostIndex ? other : v));
-      if (verifies(pathAndQuery, signed) || verifies(normalisedTarget, signed)) {
-        return catalogue.denied("signature", "host");
-      }
-    }
-    return catalogue.denied("signature");
+    if (safeEqual(signature, sign(`${method}\n${pathAndQuery}\n${values.join(";")}`))) return undefined;
+    return deniedSignature(req, method, path, rawQuery, pathAndQuery, signedHeaders, values, signature, sign);
   };
+}
+
+/**
+ * After the signature over the raw target failed: accepted when it is right for the query as URLSearchParams
+ * re-serialises it (how the SDKs sign it); else Denied, with `part` "host" when it is right for another Host.
+ */
+function deniedSignature(
+  req: AuthRequest,
+  method: string,
+  path: string,
+  rawQuery: string | undefined,
+  pathAndQuery: string,
+  signedHeaders: string[],
+  values: string[],
+  signature: string,
+  sign: (stringToSign: string) => string,
+): ServiceError | undefined {
+  const normalised = rawQuery === undefined ? "" : new URLSearchParams(rawQuery).toString();
+  const targets = new Set([pathAndQuery, normalised ? `${path}?${normalised}` : path]);
+  const verifies = (target: string, signed: string[]) =>
+    safeEqual(signature, sign(`${method}\n${target}\n${signed.join(";")}`));
+  for (const target of targets) if (target !== pathAndQuery && verifies(target, values)) return undefined;
+  // Denied. Was it signed for another host (the address the client used is not the Host received)?
+  const hostIndex = signedHeaders.indexOf("host");
+  for (const other of otherHosts(req.host)) {
+    const signed = values.map((v, i) => (i === hostIndex ? other : v));
+    for (const target of targets) if (verifies(target, signed)) return catalogue.denied("signature", "host");
+  }
+  return catalogue.denied("signature");
 }
 
 /** Hosts a client may have signed instead of the one received: without the port, with 443, loopback aliases. */

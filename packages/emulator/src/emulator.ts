@@ -143,8 +143,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   return {
     accessKey: service.accessKey,
     resourceId: service.resourceId,
-    handle: async (request, context) =>
-      fetchFromWire(await handleWire(await wireFromFetch(request, context?.rawTarget))),
+    handle: async (request, context) => {
+      let wire: WireRequest;
+      try {
+        wire = await wireFromFetch(request, context?.rawTarget);
+      } catch {
+        return Response.error(); // the body could not be read: the client went away
+      }
+      return fetchFromWire(await handleWire(wire));
+    },
     handleWire,
     onRequest: (listener) => journal.subscribe(listener),
     identities: () => service.identityList().map((r) => ({ ...r })),

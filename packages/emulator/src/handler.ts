@@ -28,7 +28,7 @@ import type {
   Route,
   RouteModule,
 } from "./routes/types.js";
-import { serviceHeaders } from "./service-headers.js";
+import { addServiceHeaders } from "./service-headers.js";
 import { bodyText, type WireRequest, type WireResponse } from "./wire.js";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -302,22 +302,22 @@ function parseObject(body: Uint8Array): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function headersFor(reply: Reply): Record<string, string> {
-  return serviceHeaders(reply.time, performance.now() - reply.started, reply.clientRequestId);
+/** The service's headers of every answer, after the ones given first (Content-Type). */
+function headersFor(reply: Reply, first: Record<string, string>): Record<string, string> {
+  return addServiceHeaders(first, reply.time, performance.now() - reply.started, reply.clientRequestId);
 }
 
 function success(answer: Answer, reply: Reply): WireResponse {
-  const headers = headersFor(reply);
+  const json = answer.body !== undefined;
+  const headers = headersFor(reply, json ? { "Content-Type": "application/json; charset=utf-8" } : {});
   if (reply.supportedVersions !== undefined) headers["api-supported-versions"] = reply.supportedVersions;
-  if (answer.body === undefined)
-    return { status: answer.status, headers: { ...headers, ...answer.headers }, body: null };
   // The service's 200s (not its 201s) carry Accept-Ranges [REC].
-  if (answer.status === 200 && reply.trace.route === "api") headers["Accept-Ranges"] = "bytes";
-  return {
-    status: answer.status,
-    headers: { "Content-Type": "application/json; charset=utf-8", ...headers, ...answer.headers },
-    body: reply.head ? null : JSON.stringify(answer.body),
-  };
+  if (json && answer.status === 200 && reply.trace.route === "api") headers["Accept-Ranges"] = "bytes";
+  if (answer.headers) Object.assign(headers, answer.headers);
+  if (!json || reply.head) return { status: answer.status, headers, body: null };
+  const body = JSON.stringify(answer.body);
+  headers["Content-Length"] = String(Buffer.byteLength(body));
+  return { status: answer.status, headers, body };
 }
 
 function failure(error: ServiceError, reply: Reply): WireResponse {
@@ -327,10 +327,7 @@ function failure(error: ServiceError, reply: Reply): WireResponse {
   const text = reply.module?.errorText
     ? reply.module.errorText(error)
     : JSON.stringify((reply.module?.errorBody ?? errorBody)(error));
-  const headers: Record<string, string> = {
-    ...(text !== null ? { "Content-Type": "application/json" } : {}),
-    ...headersFor(reply),
-  };
+  const headers = headersFor(reply, text !== null ? { "Content-Type": "application/json" } : {});
   if (reply.supportedVersions !== undefined && !error.withoutApiVersions) {
     headers["api-supported-versions"] = reply.supportedVersions;
   }

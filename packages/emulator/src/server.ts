@@ -157,7 +157,7 @@ function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): v
       tooLarge || chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     emulator
       .handleWire(
-        wireRequest(
+        new NodeWireRequest(
           req,
           res,
           method,
@@ -184,56 +184,57 @@ function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): v
 
 const EMPTY = new Uint8Array(0);
 
-function wireRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  body: Uint8Array,
-  declaredLength: number,
-): WireRequest {
-  let signal: AbortSignal | undefined;
-  const headers = req.headers;
-  return {
-    method,
-    rawTarget: req.url ?? "/",
-    host: headers.host ?? "localhost",
-    header: (name) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(", ") : value;
-    },
-    body,
-    declaredLength,
-    // Made on first use (only a delayed fault waits on it): aborted when the client goes away before the answer.
-    get signal() {
-      if (signal === undefined) {
-        const gone = new AbortController();
-        if (req.socket.destroyed) gone.abort();
-        else
-          res.once("close", () => {
-            if (!res.writableFinished) gone.abort();
-          });
-        signal = gone.signal;
-      }
-      return signal;
-    },
-    ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
-  };
+/** A WireRequest over node:http's request (a class: one shape for every request, the signal on its prototype). */
+class NodeWireRequest implements WireRequest {
+  readonly rawTarget: string;
+  readonly host: string;
+  readonly clientAddress?: string;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly method: string,
+    readonly body: Uint8Array,
+    readonly declaredLength: number,
+  ) {
+    this.rawTarget = req.url ?? "/";
+    this.host = req.headers.host ?? "localhost";
+    const address = req.socket.remoteAddress;
+    if (address !== undefined) this.clientAddress = address;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  /** Made on first use (only a delayed fault waits on it): aborted when the client goes away before the answer. */
+  get signal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const gone = new AbortController();
+      if (this.req.socket.destroyed) gone.abort();
+      else
+        this.res.once("close", () => {
+          if (!this.res.writableFinished) gone.abort();
+        });
+      this.#signal = gone.signal;
+    }
+    return this.#signal;
+  }
 }
 
-/** Writes an answer: JSON bodies with Content-Length; error bodies chunked, as the service sends them [REC]. */
+/**
+ * Writes an answer: JSON bodies with the Content-Length the handler set; error bodies chunked, as the service sends
+ * them [REC].
+ */
 function writeResponse(res: ServerResponse, response: WireResponse): void {
-  if (response.body === null) {
-    res.writeHead(response.status, response.headers).end();
-    return;
-  }
-  if (response.status >= 400) {
-    res.writeHead(response.status, response.headers);
+  res.writeHead(response.status, response.headers);
+  if (response.body === null) res.end();
+  else if (response.status >= 400) {
     res.write(response.body);
     res.end();
-    return;
-  }
-  res.writeHead(response.status, { ...response.headers, "Content-Length": Buffer.byteLength(response.body) });
-  res.end(response.body);
+  } else res.end(response.body);
 }
 
 /** Sets KEY=value lines in a dotenv file, keeping its other lines; written atomically. */

@@ -67,21 +67,20 @@ export function httpDate(nowMs: number): string {
   return second(nowMs).date;
 }
 
-/** The headers of every answer (the caller adds Content-Type, api-supported-versions and the like). */
-export function serviceHeaders(
+/** Adds the headers of every answer to `headers` (the caller adds Content-Type, api-supported-versions…); returns it. */
+export function addServiceHeaders(
+  headers: Record<string, string>,
   nowMs: number,
   processingMs: number,
   clientRequestId: string | undefined,
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    Date: httpDate(nowMs),
-    "MS-CV": correlationVector(),
-    "Request-Context": "appId=",
-    "Strict-Transport-Security": "max-age=31536000;includeSubDomains",
-    "x-azure-ref": azureRef(nowMs),
-    "X-Cache": "CONFIG_NOCACHE",
-    "X-Processing-Time": `${Math.round(processingMs)}ms`,
-  };
+  headers.Date = httpDate(nowMs);
+  headers["MS-CV"] = correlationVector();
+  headers["Request-Context"] = "appId=";
+  headers["Strict-Transport-Security"] = "max-age=31536000;includeSubDomains";
+  headers["x-azure-ref"] = azureRef(nowMs);
+  headers["X-Cache"] = "CONFIG_NOCACHE";
+  headers["X-Processing-Time"] = `${Math.round(processingMs)}ms`;
   const echoed = echoedRequestId(clientRequestId);
   if (echoed !== undefined) headers["x-ms-client-request-id"] = echoed;
   return headers;

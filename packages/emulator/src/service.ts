@@ -55,7 +55,7 @@ export interface ServiceOptions {
 
 /** How many issue sequence numbers are reserved in the state file at a time (one write per block). */
 const SEQUENCE_BLOCK = 10_000;
-const TOKEN_COUNTER_FLUSH_MS = 250;
+const TOKEN_COUNTER_FLUSH_MS = 1000;
 const ACS_ID = /^8:acs:([^_]+)_([^_]+)$/;
 
 export class IdentityService {

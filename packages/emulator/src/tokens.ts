@@ -1,5 +1,6 @@
 /**
- * Access tokens: RS256-signed JWTs, minted, verified and decoded with jose (on WebCrypto).
+ * Access tokens: RS256-signed JWTs, minted with node:crypto (see mintTokenAsync), verified, decoded and published
+ * (JWKS) with jose.
  *
  * The claims follow decoded real ACS tokens (the format is not contractual, see README):
  * skypeid, scp, csi, iat, exp, acsScope, resourceId, resourceLocation, rgn, plus a unique jti
@@ -7,23 +8,22 @@
  *
  * jose is imported by subpath: its index (JWE, remote JWKS...) takes ~20 ms longer to load, at every start.
  */
-import { createHash, createPublicKey, randomUUID } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, randomUUID, sign } from "node:crypto";
 import type { CryptoKey, JWK } from "jose";
 import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { JWSSignatureVerificationFailed } from "jose/errors";
-import { CompactSign } from "jose/jws/compact/sign";
 import { compactVerify } from "jose/jws/compact/verify";
 import { decodeJwt } from "jose/jwt/decode";
 import { exportJWK, exportPKCS8 } from "jose/key/export";
 import { generateKeyPair } from "jose/key/generate/keypair";
-import { importPKCS8, importSPKI } from "jose/key/import";
+import { importSPKI } from "jose/key/import";
 
 const ALG = "RS256";
 
 export interface SigningKey {
   readonly kid: string;
-  /** Imported once; signing with it runs on libuv's thread pool (WebCrypto). */
-  readonly privateKey: CryptoKey;
+  /** The private key for node:crypto's one-shot RS256 signature (on libuv's thread pool). */
+  readonly privateKeyObject: KeyObject;
   readonly publicKey: CryptoKey;
   /** PKCS#8 PEM, for the state file. */
   readonly privateKeyPem: string;
@@ -31,6 +31,8 @@ export interface SigningKey {
   readonly publicJwk: JWK;
   /** The protected header of every token. */
   readonly header: { alg: typeof ALG; kid: string; typ: "JWT" };
+  /** That header, encoded once: the first segment of every token. */
+  readonly headerSegment: string;
 }
 
 export interface AccessTokenClaims {
@@ -62,16 +64,17 @@ export async function signingKeyFromPem(privateKeyPem: string): Promise<SigningK
   const der = publicKeyObject.export({ type: "spki", format: "der" });
   // Real tokens carry a hex certificate thumbprint as kid; a SHA-1 of the public key looks alike.
   const kid = createHash("sha1").update(der).digest("hex").toUpperCase();
-  const privateKey = await importPKCS8(privateKeyPem, ALG);
   const publicKey = await importSPKI(spkiPem, ALG, { extractable: true });
   const { kty, n, e } = await exportJWK(publicKey);
+  const header = { alg: ALG, kid, typ: "JWT" } as const;
   return {
     kid,
-    privateKey,
+    privateKeyObject: createPrivateKey(privateKeyPem),
     publicKey,
     privateKeyPem,
     publicJwk: { kty, n, e },
-    header: { alg: ALG, kid, typ: "JWT" },
+    header,
+    headerSegment: Buffer.from(JSON.stringify(header)).toString("base64url"),
   };
 }
 
@@ -85,14 +88,23 @@ type MintClaims = Omit<AccessTokenClaims, "jti"> & { jti?: string };
 /**
  * Mints a token. Everything but the signature (the claims, a jti when none is given, the caller's
  * bookkeeping) is decided synchronously, in call order, before the first await; the RSA signature is computed
- * on libuv's thread pool (WebCrypto's `subtle.sign`), so a server keeps answering other requests meanwhile.
- * jose's compact JWS signer: the claims are serialised here once (SignJWT would copy and re-check them).
+ * on libuv's thread pool, so a server keeps answering other requests meanwhile.
+ *
+ * The compact JWS (RFC 7515 §7.1: BASE64URL(header) . BASE64URL(claims) . BASE64URL(RSASSA-PKCS1-v1_5 SHA-256
+ * signature)) is put together here with node:crypto's one-shot `sign`, the header segment made once per key:
+ * jose's signer (WebCrypto underneath) spent as much of the event loop per token as the rest of a request does
+ * (bench/README.md, figure 2). jose verifies every token the tests and `/_emulator/validate-token` check, and
+ * exports the JWKS.
  */
 export function mintTokenAsync(key: SigningKey, claims: MintClaims): Promise<string> {
   const payload = claims.jti === undefined ? { ...claims, jti: randomUUID() } : claims;
-  return new CompactSign(Buffer.from(JSON.stringify(payload)))
-    .setProtectedHeader(key.header)
-    .sign(key.privateKey);
+  const signingInput = `${key.headerSegment}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+  return new Promise((resolve, reject) => {
+    sign("sha256", Buffer.from(signingInput), key.privateKeyObject, (error, signature) => {
+      if (error) reject(error);
+      else resolve(`${signingInput}.${signature.toString("base64url")}`);
+    });
+  });
 }
 
 export type SignatureCheck =
@@ -141,13 +153,17 @@ export async function verifySignature(key: SigningKey, token: string): Promise<S
 export function formatExpiresOn(ms: number): string {
   const whole = Math.floor(ms);
   const ticks = Math.min(9999, Math.round((ms - whole) * 10_000));
-  return new Date(whole).toISOString().replace(/Z$/, `${String(ticks).padStart(4, "0")}+00:00`);
+  // toISOString: yyyy-MM-ddTHH:mm:ss.fffZ (years 0-9999).
+  return `${new Date(whole).toISOString().slice(0, 23)}${String(ticks).padStart(4, "0")}+00:00`;
 }
 
 /** `lastTokenIssuedAt` as the service writes it: whole seconds, `yyyy-MM-ddTHH:mm:ss+00:00` [REC js-433419a362]. */
 export function formatLastTokenIssuedAt(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
+
+/** performance.timeOrigin, read once (it is constant for the process; its getter is a native call). */
+const TIME_ORIGIN = performance.timeOrigin;
 
 /**
  * The emulator's default clock: epoch milliseconds with sub-millisecond digits. The high-resolution clock
@@ -156,6 +172,6 @@ export function formatLastTokenIssuedAt(ms: number): string {
  */
 export function preciseNow(): number {
   const wall = Date.now();
-  const precise = performance.timeOrigin + performance.now();
+  const precise = TIME_ORIGIN + performance.now();
   return Math.floor(precise) === wall ? precise : wall + (precise % 1);
 }

@@ -4,7 +4,7 @@ import { emulatorHandlers } from "../src/in-process.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
 import { chatContract } from "./chat-contract.js";
-import { sdkContract } from "./contract.js";
+import { sdkContract, type Target } from "./contract.js";
 import { recordedContract } from "./recorded.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const target = () => ({
+const target = (): Target => ({
   endpoint,
   connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
   accessKey: emulator.accessKey,
@@ -34,11 +34,5 @@ describe("real Chat SDK against the in-process emulator (msw)", () => {
 });
 
 describe("the recorded 2025-03-02-preview interactions, in-process (msw)", () => {
-  recordedContract(() => ({
-    endpoint,
-    connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
-    accessKey: emulator.accessKey,
-    resourceId: emulator.resourceId,
-    wire: false,
-  }));
+  recordedContract(() => ({ ...target(), wire: false }));
 });
