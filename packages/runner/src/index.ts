@@ -16,6 +16,7 @@ export {
   UsageError,
   usage,
 } from "./cli.js";
+export { fromRoot } from "./modes.js";
 export { readRegion, regions } from "./regions.js";
 export { EXIT, type RunIO, runQuickstart } from "./run.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, SETTINGS, type Settings } from "./settings.js";
