@@ -1,12 +1,7 @@
 /**
- * The languages of the tutorial's pages (docs/en, docs/zh-CN), and which one a command speaks.
+ * Which of the tutorial's languages (core's LANGUAGES) a workshop command speaks.
  */
-
-export const LANGUAGES = ["en", "zh-CN"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-/** A text in every language of the tutorial. */
-export type Texts = Readonly<Record<Language, string>>;
+import { LANGUAGES, type Language } from "@acs-quickstart/core";
 
 /**
  * `--lang` when given (an unknown value is a usage error, see {@link parseLanguage}), else the locale of the

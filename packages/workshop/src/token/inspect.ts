@@ -9,8 +9,8 @@ import {
   readAccessToken,
   type TokenReading,
 } from "@acs-quickstart/common";
+import type { Texts } from "@acs-quickstart/core";
 import { SCOPE_CAPABILITIES } from "@acs-quickstart/core";
-import type { Texts } from "../language.js";
 import { checkValidity, type ValidityCheck, type ValidityOptions } from "./validity.js";
 
 export interface ScopeExplained {

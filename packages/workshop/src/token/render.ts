@@ -2,9 +2,10 @@
  * How the inspector words what it found: a text for people (English or Chinese) and one JSON object for
  * scripts. The token itself is masked unless asked for (core's maskToken).
  */
+
+import type { Language } from "@acs-quickstart/core";
 import { formatExpiry, maskToken } from "@acs-quickstart/core";
 import { fromRoot } from "@acs-quickstart/runner";
-import type { Language } from "../language.js";
 import type { Inspection } from "./inspect.js";
 import type { EmulatorSource, SignatureVerdict, ValidityCheck } from "./validity.js";
 
