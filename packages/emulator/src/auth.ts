@@ -4,7 +4,7 @@
  * stringToSign = VERB + "\n" + pathAndQuery + "\n" + x-ms-date + ";" + host + ";" + x-ms-content-sha256
  * signature    = base64(HMAC-SHA256(base64decode(accessKey), stringToSign))
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import { catalogue, type ServiceError } from "./catalogue.js";
 
 export const EMPTY_CONTENT_HASH = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
@@ -60,66 +60,103 @@ export interface AuthRequest {
   rawTarget: string;
   /** The received Host header (falls back to the URL's host). */
   host: string;
-  headers: Headers;
+  /** A request header by its lower-case name. */
+  header(name: string): string | undefined;
   body: Uint8Array;
 }
 
-/** Returns undefined when the request is authenticated, else the error to answer with. */
-export function authenticate(req: AuthRequest, settings: AuthSettings): ServiceError | undefined {
-  const authorization = req.headers.get("authorization");
-  if (!authorization) return catalogue.denied("missing-authorization");
+/**
+ * The verifier of one resource's requests: HMAC-SHA256 with its access key, or an Entra ID bearer token.
+ * The key is decoded once. Returns undefined when the request is authenticated, else the error to answer with.
+ */
+export type { DeniedReason, HmacPart } from "./catalogue.js";
 
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (bearer) {
-    // The emulator cannot validate Entra ID tokens offline: accept any, or none.
-    return settings.bearer === "accept" ? undefined : catalogue.denied("bearer-rejected");
-  }
+export function createAuthenticator(settings: AuthSettings): (req: AuthRequest) => ServiceError | undefined {
+  const key = createSecretKey(Buffer.from(settings.accessKey, "base64"));
+  const sign = (stringToSign: string) =>
+    createHmac("sha256", key).update(stringToSign, "utf8").digest("base64");
 
-  const hmac = /^HMAC-SHA256\s+SignedHeaders=([^&\s]+)&Signature=(\S+)$/i.exec(authorization.trim());
-  if (!hmac) return catalogue.denied("malformed-authorization");
-  const signedHeaders = (hmac[1] ?? "").toLowerCase().split(";");
-  const signature = hmac[2] ?? "";
-  const dateHeader = signedHeaders.includes("x-ms-date") ? "x-ms-date" : "date";
-  if (!signedHeaders.includes(dateHeader) || !signedHeaders.includes("host")) {
-    return catalogue.denied("signed-headers");
-  }
-  if (!signedHeaders.includes("x-ms-content-sha256")) return catalogue.denied("signed-headers");
+  return (req) => {
+    const authorization = req.header("authorization");
+    if (!authorization) return catalogue.denied("missing-authorization");
 
-  const date = req.headers.get(dateHeader);
-  if (!date) return catalogue.denied("missing-date");
-  const dateMs = Date.parse(date);
-  if (Number.isNaN(dateMs)) return catalogue.denied("invalid-date");
-  // One window both ways. No replay protection: SDK retries re-send the same date and signature.
-  if (Math.abs(settings.now() - dateMs) > settings.clockSkewMinutes * 60_000) {
-    return catalogue.denied("stale-date");
-  }
+    if (/^Bearer\s/i.test(authorization)) {
+      if (!/^Bearer\s+\S+\s*$/i.test(authorization)) return catalogue.denied("malformed-authorization");
+      // The emulator cannot validate Entra ID tokens offline: accept any, or none.
+      return settings.bearer === "accept" ? undefined : catalogue.denied("bearer-rejected");
+    }
 
-  const sentHash = req.headers.get("x-ms-content-sha256");
-  if (!sentHash) return catalogue.denied("missing-content-hash");
-  if (!safeEqual(sentHash, contentHash(req.body))) return catalogue.contentHashMismatch();
+    const hmac = /^HMAC-SHA256\s+SignedHeaders=([^&\s]+)&Signature=(\S+)$/i.exec(authorization.trim());
+    if (!hmac) return catalogue.denied("malformed-authorization");
+    const signedHeaders = (hmac[1] ?? "").toLowerCase().split(";");
+    const signature = hmac[2] ?? "";
+    const dateHeader = signedHeaders.includes("x-ms-date") ? "x-ms-date" : "date";
+    if (!signedHeaders.includes(dateHeader) || !signedHeaders.includes("host")) {
+      return catalogue.denied("signed-headers");
+    }
+    if (!signedHeaders.includes("x-ms-content-sha256")) return catalogue.denied("signed-headers");
 
-  const values: string[] = [];
-  for (const name of signedHeaders) {
-    const value = name === "host" ? req.host : req.headers.get(name);
-    if (value === null) return catalogue.denied("missing-signed-header");
-    values.push(value);
+    const date = req.header(dateHeader);
+    if (!date) return catalogue.denied("missing-date");
+    const dateMs = Date.parse(date);
+    if (Number.isNaN(dateMs)) return catalogue.denied("invalid-date");
+    // One window both ways. No replay protection: SDK retries re-send the same date and signature.
+    if (Math.abs(settings.now() - dateMs) > settings.clockSkewMinutes * 60_000) {
+      return catalogue.denied("stale-date");
+    }
+
+    const sentHash = req.header("x-ms-content-sha256");
+    if (!sentHash) return catalogue.denied("missing-content-hash");
+    // The hash of a body is not a secret: a plain comparison.
+    if (sentHash !== contentHash(req.body)) return catalogue.contentHashMismatch();
+
+    const values: string[] = [];
+    for (const name of signedHeaders) {
+      const value = name === "host" ? req.host : req.header(name);
+      if (value === undefined) return catalogue.denied("missing-signed-header");
+      values.push(value);
+    }
+    const method = req.method.toUpperCase();
+    const [path = "", rawQuery] = splitTarget(req.rawTarget);
+    const pathAndQuery = rawQuery ? `${path}?${rawQuery}` : path;
+    const verifies = (target: string, signed: string[]) =>
+      safeEqual(signature, sign(`${method}\n${target}\n${signed.join(";")}`));
+    if (verifies(pathAndQuery, values)) return undefined;
+    // The SDKs sign the query as URLSearchParams re-serialises it; the raw query was tried first.
+    const normalised = rawQuery === undefined ? "" : new URLSearchParams(rawQuery).toString();
+    const normalisedTarget = normalised ? `${path}?${normalised}` : path;
+    if (normalisedTarget !== pathAndQuery && verifies(normalisedTarget, values)) return undefined;
+
+    // Denied. Was it signed for another host (the address the client used is not the Host received)?
+    const hostIndex = signedHeaders.indexOf("host");
+    for (const other of otherHosts(req.host)) {
+      const signed = values.map((v, i) => (i === hostIndex ? other : v));
+      if (verifies(pathAndQuery, signed) || verifies(normalisedTarget, signed)) {
+        return catalogue.denied("signature", "host");
+      }
+    }
+    return catalogue.denied("signature");
+  };
+}
+
+/** Hosts a client may have signed instead of the one received: without the port, with 443, loopback aliases. */
+function otherHosts(host: string): string[] {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host);
+  if (!match) return [];
+  const name = match[1] ?? "";
+  const port = match[2];
+  const names = new Set([name]);
+  if (["localhost", "127.0.0.1", "[::1]"].includes(name.toLowerCase())) {
+    for (const alias of ["localhost", "127.0.0.1", "[::1]"]) names.add(alias);
   }
-  const [path = "", rawQuery] = splitTarget(req.rawTarget);
-  // The SDKs sign the query as URLSearchParams re-serialises it; accept the raw query too.
-  const candidates = new Set<string>([rawQuery ? `${path}?${rawQuery}` : path]);
-  if (rawQuery !== undefined) {
-    const normalised = new URLSearchParams(rawQuery).toString();
-    candidates.add(normalised ? `${path}?${normalised}` : path);
+  const hosts = new Set<string>();
+  for (const n of names) {
+    hosts.add(n);
+    if (port !== undefined) hosts.add(`${n}:${port}`);
+    hosts.add(`${n}:443`);
   }
-  let ok = false;
-  for (const pathAndQuery of candidates) {
-    const expected = computeSignature(
-      settings.accessKey,
-      `${req.method.toUpperCase()}\n${pathAndQuery}\n${values.join(";")}`,
-    );
-    if (safeEqual(signature, expected)) ok = true;
-  }
-  return ok ? undefined : catalogue.denied("signature");
+  hosts.delete(host);
+  return [...hosts];
 }
 
 export function splitTarget(rawTarget: string): [string, string | undefined] {
@@ -127,9 +164,9 @@ export function splitTarget(rawTarget: string): [string, string | undefined] {
   return i < 0 ? [rawTarget, undefined] : [rawTarget.slice(0, i), rawTarget.slice(i + 1)];
 }
 
-/** Constant-time string comparison (hashes both sides so lengths never leak through timing). */
-export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
+/** Constant-time comparison of a received and an expected signature (the length of a signature is public). */
+export function safeEqual(received: string, expected: string): boolean {
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

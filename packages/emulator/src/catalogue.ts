@@ -13,21 +13,76 @@ export interface ServiceError {
   target?: string;
   /** Extra response headers (e.g. Retry-After, Allow). */
   headers?: Record<string, string>;
-  /** Emulator-only hint, sent as `x-emulator-reason` to help diagnose auth failures. */
+  /**
+   * Emulator-only hint, sent as `x-emulator-reason` and in the request journal, e.g. why a request was Denied
+   * (README "Authentication failures").
+   */
   reason?: string;
+  /** For a refused HMAC-signed request: which part failed (see HmacPart). In the request journal, not on the wire. */
+  part?: HmacPart;
+  /**
+   * The service answers this before its API-versioning layer: no `api-supported-versions` header [REC: the Teams
+   * 401 and the "<Field>: The <Field> field is required." 400s carry none].
+   */
+  withoutApiVersions?: boolean;
 }
+
+/**
+ * Why a request was Denied (`reason`: `x-emulator-reason`, the request journal), in the order checked:
+ * `missing-authorization`, `bearer-rejected`, `malformed-authorization`, `signed-headers` (not
+ * `x-ms-date;host;x-ms-content-sha256`), `missing-date`, `invalid-date`, `stale-date` (outside the clock window),
+ * `missing-content-hash`, `content-hash` (the body differs from its hash), `missing-signed-header`, `signature`
+ * (wrong key, or something signed differently).
+ */
+export type DeniedReason =
+  | "missing-authorization"
+  | "bearer-rejected"
+  | "malformed-authorization"
+  | "signed-headers"
+  | "missing-date"
+  | "invalid-date"
+  | "stale-date"
+  | "missing-content-hash"
+  | "content-hash"
+  | "missing-signed-header"
+  | "signature";
+
+/**
+ * Which part of a request failed authentication: `authorization` (the header is missing, malformed, or signs
+ * other headers; a rejected bearer), `date` (missing, unreadable, or outside the clock window), `body-hash`
+ * (missing, or not the body's), `host` (the signature is right for another Host than the one received: the client
+ * signed the address it used, e.g. through a port forward or a proxy), `signature` (wrong key, or anything else).
+ */
+export type HmacPart = "authorization" | "date" | "host" | "body-hash" | "signature";
+
+const PART_OF: Record<DeniedReason, HmacPart> = {
+  "missing-authorization": "authorization",
+  "bearer-rejected": "authorization",
+  "malformed-authorization": "authorization",
+  "signed-headers": "authorization",
+  "missing-signed-header": "authorization",
+  "missing-date": "date",
+  "invalid-date": "date",
+  "stale-date": "date",
+  "missing-content-hash": "body-hash",
+  "content-hash": "body-hash",
+  signature: "signature",
+};
 
 export const EXPIRES_IN_MINUTES_MIN = 60;
 export const EXPIRES_IN_MINUTES_MAX = 1440;
+/** `customId`: 1..256 characters [SPEC 2025-03-02-preview CommunicationIdentityCreateRequest]. */
+export const CUSTOM_ID_MAX_LENGTH = 256;
 
 export const catalogue = {
   // ---- authentication (401 Denied) ----
-  /** Wrong key, bad or missing signature. [3P] */
-  denied: (reason: string): ServiceError => ({
+  /** Wrong key, bad or missing signature. [3P] `reason` says which check failed (README "Authentication failures"). */
+  denied: (reason: DeniedReason, part: HmacPart = PART_OF[reason]): ServiceError => ({
     status: 401,
     code: "Denied",
     message: "Denied by the resource provider.",
     reason,
+    part,
   }),
   /** Body differs from `x-ms-content-sha256`. [3P] */
   contentHashMismatch: (): ServiceError => ({
@@ -35,6 +90,7 @@ export const catalogue = {
     code: "Denied",
     message: "Request 'x-ms-content-sha256' differs from generated content hash.",
     reason: "content-hash",
+    part: "body-hash",
   }),
 
   // ---- api-version ----
@@ -43,6 +99,16 @@ export const catalogue = {
     status: 400,
     code: "UnsupportedApiVersion",
     message: `The HTTP resource that matches the request URI '${requestUri}' does not support the API version '${version}'.`,
+  }),
+  /**
+   * [INF] ASP.NET API-versioning: the version exists on the route, but not for this method (e.g. GET of an
+   * identity before 2025-03-02-preview). `allow`: the methods the route has at that version.
+   */
+  unsupportedApiVersionForMethod: (version: string, method: string, allow: string[]): ServiceError => ({
+    status: 405,
+    code: "UnsupportedApiVersion",
+    message: `The requested resource with API version '${version}' does not support HTTP method '${method}'.`,
+    headers: { Allow: allow.join(", ") },
   }),
   /** ASSUMPTION: the ASP.NET API-versioning answer when `api-version` is missing. */
   apiVersionUnspecified: (): ServiceError => ({
@@ -73,12 +139,13 @@ export const catalogue = {
     message: "Invalid scopes - Scopes field is required.",
     target,
   }),
-  /** [REC] `scopes` property missing (Python sends `{}`). */
+  /** [REC] `scopes` property missing (Python sends `{}`); no api-supported-versions header. */
   scopesMissing: (): ServiceError => ({
     status: 400,
     code: "ValidationError",
     message: "Scopes: The Scopes field is required.",
     target: "Scopes",
+    withoutApiVersions: true,
   }),
   /** ASSUMPTION: message for a scope the api-version does not know. */
   scopeUnknown: (scope: string, target = "scopes"): ServiceError => ({
@@ -94,31 +161,49 @@ export const catalogue = {
     message: `ExpiresInMinutes value ${String(value)} is invalid. Value must be within the [${EXPIRES_IN_MINUTES_MIN}, ${EXPIRES_IN_MINUTES_MAX}] interval.`,
     target: "ExpiresInMinutes",
   }),
-  /** ASSUMPTION: the body is not JSON, or a field has the wrong JSON type. */
+  /**
+   * ASSUMPTION: the body is not JSON, or a field has the wrong JSON type. Like the service's other model-binding
+   * answers, without an api-supported-versions header.
+   */
   invalidBody: (detail: string, target?: string): ServiceError => ({
     status: 400,
     code: "ValidationError",
     message: `The request body is invalid: ${detail}`,
     ...(target ? { target } : {}),
+    withoutApiVersions: true,
+  }),
+  /**
+   * ASSUMPTION: `customId` outside the spec's 1..256 characters (2025-03-02-preview), in the form of the service's
+   * model-binding messages ("<Field>: …", ASP.NET's StringLength text); no api-supported-versions header.
+   */
+  customIdLength: (): ServiceError => ({
+    status: 400,
+    code: "ValidationError",
+    message: `CustomId: The field CustomId must be a string with a minimum length of 1 and a maximum length of ${CUSTOM_ID_MAX_LENGTH}.`,
+    target: "CustomId",
+    withoutApiVersions: true,
   }),
 
-  // ---- Teams user token exchange [REC] ----
+  // ---- Teams user token exchange [REC] (the 401 and the two "required" answers carry no api-supported-versions) ----
   teamsInvalidAccessToken: (): ServiceError => ({
     status: 401,
     code: "InvalidAccessToken",
     message: "Provided access token is not valid.",
+    withoutApiVersions: true,
   }),
   teamsAppIdRequired: (): ServiceError => ({
     status: 400,
     code: "ValidationError",
     message: "AppId: The AppId field is required.",
     target: "AppId",
+    withoutApiVersions: true,
   }),
   teamsUserIdRequired: (): ServiceError => ({
     status: 400,
     code: "ValidationError",
     message: "UserId: The UserId field is required.",
     target: "UserId",
+    withoutApiVersions: true,
   }),
   teamsAppIdInvalidFormat: (): ServiceError => ({
     status: 400,
@@ -170,12 +255,6 @@ export const catalogue = {
     message: `The request body must be sent with Content-Type: application/json${contentType ? `, not '${contentType.slice(0, 100)}'` : " (none was given)"}.`,
   }),
 
-  /** A request the server cannot turn into a URL (bad Host header or target). */
-  badRequestTarget: (): ServiceError => ({
-    status: 400,
-    code: "BadRequest",
-    message: "The request target or Host header is invalid.",
-  }),
   /** A bug or an I/O failure inside the emulator (e.g. the state file cannot be written). */
   internalError: (): ServiceError => ({
     status: 500,
@@ -229,14 +308,6 @@ export function errorBody(error: ServiceError): {
       ...(error.target !== undefined ? { target: error.target } : {}),
     },
   };
-}
-
-/** A bare error response (for failures outside the handler's normal flow). */
-export function errorResponse(error: ServiceError): Response {
-  return new Response(JSON.stringify(errorBody(error)), {
-    status: error.status,
-    headers: { "Content-Type": "application/json", Date: new Date().toUTCString(), ...error.headers },
-  });
 }
 
 /** Thrown inside the model; the handler turns it into a response. */

@@ -3,6 +3,7 @@
  */
 import { parseArgs } from "node:util";
 import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
+import { API_VERSION_CHECKS, type ApiVersionCheck } from "./api-versions.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./server.js";
 
 export const USAGE = `Usage: npm run emulator -- [options]
@@ -20,6 +21,10 @@ Options:
                            (default $ACS_QUICKSTART_STATE_DIR/emulator, else <repo>/.quickstart/emulator)
   --clock-skew-minutes N   accepted x-ms-date distance from the emulator's clock (default 15)
   --bearer accept|reject   Entra ID bearer tokens: accept any (default) or reject all
+  --api-version-check strict|loose
+                           strict (default): an api-version the emulator does not implement is 400
+                           UnsupportedApiVersion, as the service answers; loose: a later, unknown one is
+                           served with the newest rules (one warning line per version)
   -h, --help               show this help
 
 Environment:
@@ -37,6 +42,7 @@ export interface CliOptions {
   stateDir?: string;
   clockSkewMinutes?: number;
   bearer?: "accept" | "reject";
+  apiVersionCheck?: ApiVersionCheck;
   help: boolean;
 }
 
@@ -58,6 +64,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         "state-dir": { type: "string" },
         "clock-skew-minutes": { type: "string" },
         bearer: { type: "string" },
+        "api-version-check": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -108,6 +115,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
     if (bearer !== "accept" && bearer !== "reject")
       throw new UsageError('--bearer must be "accept" or "reject"');
     options.bearer = bearer;
+  }
+  const check = str("api-version-check");
+  if (check !== undefined) {
+    if (!(API_VERSION_CHECKS as readonly string[]).includes(check))
+      throw new UsageError(`--api-version-check must be "strict" or "loose", not "${check}"`);
+    options.apiVersionCheck = check as ApiVersionCheck;
   }
   return options;
 }

@@ -3,7 +3,8 @@
  */
 import { join } from "node:path";
 import { type CliOptions, parseCliArgs, USAGE } from "./cli-args.js";
-import { type FaultSpec, parseFaults } from "./faults.js";
+import type { FaultSpec } from "./faults.js";
+import { parseFaults } from "./index.js";
 import { defaultStateDir, isLoopback, startStandaloneEmulator } from "./server.js";
 
 async function main(): Promise<number> {
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
       ...(options.envFile !== undefined ? { envFile: options.envFile } : {}),
       ...(options.clockSkewMinutes !== undefined ? { clockSkewMinutes: options.clockSkewMinutes } : {}),
       ...(options.bearer !== undefined ? { bearer: options.bearer } : {}),
+      ...(options.apiVersionCheck !== undefined ? { apiVersionCheck: options.apiVersionCheck } : {}),
       ...(faults ? { faults } : {}),
     });
   } catch (error) {

@@ -1,12 +1,24 @@
 /**
- * The emulator: one ACS resource (service model), its fault book, and the one Fetch-API handler.
+ * The emulator: one ACS resource (service model), its fault book, its request journal, and the one handler
+ * (./handler.ts) with its two faces: WireRequest → WireResponse (the standalone server) and Fetch Request →
+ * Response (msw, tests).
  */
 import { accessKeyProblem, NEW_ACCESS_KEY_COMMAND } from "@acs-quickstart/common";
-import { catalogue, errorResponse } from "./catalogue.js";
-import { FaultBook, type FaultSpec, validateFault } from "./faults.js";
-import { createHandler, type HandleContext } from "./routes.js";
+import { API_VERSION_CHECKS, type ApiVersionCheck } from "./api-versions.js";
+import { FaultBook, type FaultSpec } from "./faults.js";
+import { createHandler } from "./handler.js";
+import { RequestJournal, type RequestJournalListener } from "./journal.js";
+import { OPERATIONS, ROUTE_MODULES } from "./routes/index.js";
 import { type IdentityRecord, IdentityService, type TokenValidation } from "./service.js";
 import { lockStateFile } from "./state-file.js";
+import { preciseNow } from "./tokens.js";
+import { fetchFromWire, type WireRequest, type WireResponse, wireFromFetch } from "./wire.js";
+
+/** Transport details a Fetch Request cannot carry faithfully. */
+export interface HandleContext {
+  /** The request target exactly as received (node:http `req.url`), percent-encoding untouched. */
+  rawTarget?: string;
+}
 
 export interface EmulatorOptions {
   /**
@@ -32,15 +44,32 @@ export interface EmulatorOptions {
   bearer?: "accept" | "reject";
   /** Pre-armed faults. */
   faults?: FaultSpec[];
-  /** Injectable clock (epoch ms). */
+  /**
+   * `strict` (default): an api-version an operation does not implement is 400 UnsupportedApiVersion, as the
+   * service answers. `loose`: a later, unknown one is served with the rules of the newest implemented version
+   * (a newer SDK works on day one), and one warning line per such version goes to `warn`.
+   */
+  apiVersionCheck?: ApiVersionCheck;
+  /** Subscribes a request journal listener from the start (see `onRequest`). */
+  onRequest?: RequestJournalListener;
+  /** Where the emulator's warning lines go (default: console.warn, i.e. stderr). */
+  warn?: (line: string) => void;
+  /** Injectable clock (epoch ms; fractional digits, when given, show in `expiresOn`). Default: preciseNow. */
   now?: () => number;
 }
 
 export interface Emulator {
   readonly accessKey: string;
   readonly resourceId: string;
-  /** THE one handler for every route (incl. /_emulator/). `context.rawTarget`: see HandleContext. */
+  /** THE one handler for every route (incl. /_emulator/), Fetch face (msw, tests). `context.rawTarget`: see HandleContext. */
   handle(request: Request, context?: HandleContext): Promise<Response>;
+  /** The same handler, wire face (the standalone server): no Fetch objects. */
+  handleWire(request: WireRequest): Promise<WireResponse>;
+  /**
+   * Subscribes to the request journal: one RequestJournalEvent per request handled (answered or dropped), on
+   * either transport, after its answer is decided. Returns the function that unsubscribes.
+   */
+  onRequest(listener: RequestJournalListener): () => void;
   /** Model access for tests. */
   identities(): IdentityRecord[];
   validateToken(token: string): Promise<TokenValidation>;
@@ -55,7 +84,7 @@ export interface Emulator {
 }
 
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? preciseNow;
   const keyProblem = options.accessKey === undefined ? undefined : accessKeyProblem(options.accessKey);
   if (keyProblem !== undefined) {
     throw new Error(
@@ -64,6 +93,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
   const clockSkewMinutes = options.clockSkewMinutes ?? 15;
   if (!(clockSkewMinutes >= 0)) throw new Error("clockSkewMinutes must be a number >= 0");
+  const apiVersionCheck = options.apiVersionCheck ?? "strict";
+  if (!API_VERSION_CHECKS.includes(apiVersionCheck)) {
+    throw new Error(`apiVersionCheck must be "strict" or "loose", not ${JSON.stringify(apiVersionCheck)}`);
+  }
   const lock = options.stateFile !== undefined ? await lockStateFile(options.stateFile) : undefined;
   let service: IdentityService;
   try {
@@ -79,30 +112,37 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     throw error;
   }
   const closed = new AbortController();
-  const faults = new FaultBook();
-  for (const [i, fault] of (options.faults ?? []).entries()) faults.add(validateFault(fault, `faults[${i}]`));
-  const handler = createHandler(service, faults, {
-    accessKey: service.accessKey,
-    clockSkewMinutes,
-    bearer: options.bearer ?? "accept",
-    now,
+  const faults = new FaultBook(OPERATIONS);
+  try {
+    for (const [i, fault] of (options.faults ?? []).entries()) faults.add(fault, `faults[${i}]`);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+  const journal = new RequestJournal();
+  if (options.onRequest) journal.subscribe(options.onRequest);
+  const handleWire = createHandler({
+    resource: {
+      service,
+      faults,
+      settings: { accessKey: service.accessKey, clockSkewMinutes, bearer: options.bearer ?? "accept", now },
+    },
+    modules: ROUTE_MODULES,
+    apiVersionCheck,
+    journal,
+    warn: options.warn ?? ((line) => console.warn(line)),
     closed: closed.signal,
   });
   return {
     accessKey: service.accessKey,
     resourceId: service.resourceId,
-    handle: async (request, context) => {
-      try {
-        return await handler(request, context);
-      } catch (error) {
-        // A bug or an I/O failure (e.g. the state file cannot be written): a service-shaped 500.
-        console.error("ACS emulator: unexpected error", error);
-        return errorResponse(catalogue.internalError());
-      }
-    },
+    handle: async (request, context) =>
+      fetchFromWire(await handleWire(await wireFromFetch(request, context?.rawTarget))),
+    handleWire,
+    onRequest: (listener) => journal.subscribe(listener),
     identities: () => service.identityList().map((r) => ({ ...r })),
     validateToken: (token) => service.validateToken(token),
-    addFault: (fault) => faults.add(validateFault(fault)),
+    addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     armedFaults: () => faults.list(),
     reset: () => {

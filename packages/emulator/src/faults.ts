@@ -1,18 +1,11 @@
 /**
  * Fault injection: the next `times` matching calls fail with a status, are delayed, or lose their connection.
+ * A fault names an operation of the route table (OPERATIONS of ./routes/index.ts, e.g. `issueAccessToken`) or `*`.
  */
 
-export const OPERATIONS = [
-  "createIdentity",
-  "issueAccessToken",
-  "revokeAccessTokens",
-  "deleteIdentity",
-  "exchangeTeamsToken",
-] as const;
-export type Operation = (typeof OPERATIONS)[number];
-
 export interface FaultSpec {
-  operation: Operation | "*";
+  /** An operation name (faultable operations of the route table) or `*` for any. */
+  operation: string;
   status?: number;
   retryAfterSeconds?: number;
   times: number;
@@ -23,8 +16,10 @@ export interface FaultSpec {
 const KEYS = new Set(["operation", "status", "retryAfterSeconds", "times", "delayMs", "reset"]);
 const MAX_DELAY_MS = 120_000;
 
-/** Validates one fault; throws an Error with a clear message naming the field. */
-export function validateFault(value: unknown, where = "fault"): FaultSpec {
+/**
+ * Validates one fault against the operations that can fail; throws an Error with a clear message naming the field.
+ */
+export function validateFault(value: unknown, operations: readonly string[], where = "fault"): FaultSpec {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error(`${where} must be a JSON object`);
   }
@@ -33,7 +28,7 @@ export function validateFault(value: unknown, where = "fault"): FaultSpec {
     if (!KEYS.has(key))
       throw new Error(`${where}: unknown property "${key}" (allowed: ${[...KEYS].join(", ")})`);
   }
-  const ops: readonly string[] = [...OPERATIONS, "*"];
+  const ops: readonly string[] = [...operations, "*"];
   if (typeof v.operation !== "string" || !ops.includes(v.operation)) {
     throw new Error(`${where}: "operation" must be one of ${ops.map((o) => `"${o}"`).join(", ")}`);
   }
@@ -60,7 +55,7 @@ export function validateFault(value: unknown, where = "fault"): FaultSpec {
   if (v.retryAfterSeconds !== undefined && v.status === undefined) {
     throw new Error(`${where}: "retryAfterSeconds" needs a "status"`);
   }
-  const fault: FaultSpec = { operation: v.operation as FaultSpec["operation"], times: v.times as number };
+  const fault: FaultSpec = { operation: v.operation, times: v.times as number };
   if (v.status !== undefined) fault.status = v.status as number;
   if (v.retryAfterSeconds !== undefined) fault.retryAfterSeconds = v.retryAfterSeconds as number;
   if (v.delayMs !== undefined) fault.delayMs = v.delayMs as number;
@@ -69,23 +64,32 @@ export function validateFault(value: unknown, where = "fault"): FaultSpec {
 }
 
 /** Parses a JSON fault list (an array, or a single fault object), e.g. from env ACS_EMULATOR_FAULTS. */
-export function parseFaults(json: string): FaultSpec[] {
+export function parseFaultList(json: string, operations: readonly string[]): FaultSpec[] {
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch (error) {
     throw new Error(`Faults are not valid JSON: ${(error as Error).message}`);
   }
-  if (Array.isArray(data)) return data.map((item, i) => validateFault(item, `faults[${i}]`));
-  return [validateFault(data)];
+  if (Array.isArray(data)) return data.map((item, i) => validateFault(item, operations, `faults[${i}]`));
+  return [validateFault(data, operations)];
 }
 
 /** The armed faults, consumed in order. */
 export class FaultBook {
   private faults: FaultSpec[] = [];
 
-  add(fault: FaultSpec): void {
-    this.faults.push({ ...fault });
+  /** @param operations the operations faults may name (the route table's faultable ones). */
+  constructor(readonly operations: readonly string[]) {}
+
+  /** Validates (see validateFault) and arms a fault; throws an Error with a clear message when it is not valid. */
+  add(fault: unknown, where?: string): void {
+    this.faults.push(validateFault(fault, this.operations, where));
+  }
+
+  /** True when no fault is armed (the handler's fast path). */
+  get empty(): boolean {
+    return this.faults.length === 0;
   }
 
   clear(): void {
@@ -93,7 +97,7 @@ export class FaultBook {
   }
 
   /** Takes the first armed fault matching the operation (decrementing its `times`). */
-  take(operation: Operation): FaultSpec | undefined {
+  take(operation: string): FaultSpec | undefined {
     const index = this.faults.findIndex((f) => f.operation === operation || f.operation === "*");
     if (index < 0) return undefined;
     const fault = this.faults[index] as FaultSpec;

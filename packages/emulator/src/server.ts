@@ -8,10 +8,10 @@ import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { stateDir as quickstartStateDir, writeAtomicSync } from "@acs-quickstart/common";
-import { catalogue, errorResponse } from "./catalogue.js";
 import { ensureCertificate } from "./certificate.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
-import { BODY_LIMIT_BYTES } from "./routes.js";
+import { BODY_LIMIT_BYTES } from "./handler.js";
+import type { WireRequest, WireResponse } from "./wire.js";
 
 export const DEFAULT_PORT = 8443;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -91,13 +91,7 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
 
   const server = createServer(
     { key: certificate.keyPem, cert: certificate.certPem, keepAlive: true },
-    (req, res) => {
-      serve(emulator, req, res).catch((error: unknown) => {
-        console.error("ACS emulator: failed to answer a request", error);
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
-    },
+    (req, res) => serve(emulator, req, res),
   );
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolveListen, reject) => {
@@ -143,68 +137,103 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
   };
 }
 
-async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const declared = Number(req.headers["content-length"] ?? "0");
+/**
+ * One request, straight from node:http to the one handler and back (no Fetch objects: see ./wire.ts). Reads the
+ * body to its end (so a 413 can be written), keeping at most the limit; a huge upload is cut off.
+ */
+function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): void {
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const chunks: Buffer[] = [];
   let size = 0;
-  let tooLarge = declared > BODY_LIMIT_BYTES;
-  // Read to the end (so the 413 can be written), keeping at most the limit; a huge upload is cut off.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  req.on("data", (chunk: Buffer) => {
     size += chunk.length;
-    if (size > BODY_LIMIT_BYTES) tooLarge = true;
-    else chunks.push(chunk);
-    if (size > 64 * BODY_LIMIT_BYTES) {
-      req.socket.destroy();
-      return;
-    }
-  }
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(":")) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
-  const method = (req.method ?? "GET").toUpperCase();
-  const rawTarget = req.url ?? "/";
-  const authority = req.headers.host ?? "localhost";
-  // The one handler answers 413 from the declared length, without a body to read.
-  if (tooLarge) headers.set("content-length", String(Math.max(declared, size)));
-  const hasBody = !tooLarge && method !== "GET" && method !== "HEAD" && chunks.length > 0;
-  // A client that goes away (closes the connection before the answer) aborts the request: a delayed fault
-  // then drops it without effect.
-  const gone = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) gone.abort();
+    if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+    else if (size > 64 * BODY_LIMIT_BYTES) req.socket.destroy();
   });
-  let request: Request;
-  try {
-    request = new Request(`https://${authority}${rawTarget.startsWith("/") ? rawTarget : `/${rawTarget}`}`, {
-      method,
-      headers,
-      signal: gone.signal,
-      ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
-    });
-  } catch {
-    await writeResponse(res, errorResponse(catalogue.badRequestTarget()));
-    return;
-  }
-  const response = await emulator.handle(request, { rawTarget });
-  if (response.type === "error") {
-    // A fault with `reset: true`: drop the connection, as a network failure would.
-    req.socket.destroy();
-    return;
-  }
-  if (tooLarge) res.setHeader("connection", "close");
-  await writeResponse(res, response);
+  req.on("end", () => {
+    const tooLarge = size > BODY_LIMIT_BYTES;
+    const method = (req.method ?? "GET").toUpperCase();
+    const body =
+      tooLarge || chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    emulator
+      .handleWire(
+        wireRequest(
+          req,
+          res,
+          method,
+          body as Uint8Array,
+          tooLarge ? Math.max(size, declared || 0) : declared,
+        ),
+      )
+      .then((response) => {
+        if (response.drop) {
+          // A fault with `reset: true` (or a client that went away): drop the connection, as a network failure would.
+          req.socket.destroy();
+          return;
+        }
+        if (tooLarge) res.setHeader("connection", "close");
+        writeResponse(res, response);
+      })
+      .catch((error: unknown) => {
+        console.error("ACS emulator: failed to answer a request", error);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+  });
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    res.setHeader(name, value);
-  });
-  if (response.status !== 204 && response.status !== 304) res.setHeader("content-length", body.length);
-  res.end(body);
+const EMPTY = new Uint8Array(0);
+
+function wireRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  body: Uint8Array,
+  declaredLength: number,
+): WireRequest {
+  let signal: AbortSignal | undefined;
+  const headers = req.headers;
+  return {
+    method,
+    rawTarget: req.url ?? "/",
+    host: headers.host ?? "localhost",
+    header: (name) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    body,
+    declaredLength,
+    // Made on first use (only a delayed fault waits on it): aborted when the client goes away before the answer.
+    get signal() {
+      if (signal === undefined) {
+        const gone = new AbortController();
+        if (req.socket.destroyed) gone.abort();
+        else
+          res.once("close", () => {
+            if (!res.writableFinished) gone.abort();
+          });
+        signal = gone.signal;
+      }
+      return signal;
+    },
+    ...(req.socket.remoteAddress !== undefined ? { clientAddress: req.socket.remoteAddress } : {}),
+  };
+}
+
+/** Writes an answer: JSON bodies with Content-Length; error bodies chunked, as the service sends them [REC]. */
+function writeResponse(res: ServerResponse, response: WireResponse): void {
+  if (response.body === null) {
+    res.writeHead(response.status, response.headers).end();
+    return;
+  }
+  if (response.status >= 400) {
+    res.writeHead(response.status, response.headers);
+    res.write(response.body);
+    res.end();
+    return;
+  }
+  res.writeHead(response.status, { ...response.headers, "Content-Length": Buffer.byteLength(response.body) });
+  res.end(response.body);
 }
 
 /** Sets KEY=value lines in a dotenv file, keeping its other lines; written atomically. */

@@ -19,9 +19,13 @@ import {
 
 export interface IdentityRecord {
   id: string;
+  /** The caller's own id for the identity (2025-03-02-preview `customId`), unique among identities not deleted. */
+  customId?: string;
   createdAt: number;
   deleted: boolean;
   tokensIssued: number;
+  /** When a token was last issued for it (epoch ms), or null. */
+  lastTokenIssuedAt: number | null;
   revokedAt: number | null;
   revokedSeq: number | null;
 }
@@ -61,6 +65,8 @@ export class IdentityService {
   readonly stateFile: string | undefined;
   private readonly now: () => number;
   private readonly identities = new Map<string, IdentityRecord>();
+  /** customId → the identity (not deleted) tagged with it. */
+  private readonly byCustomId = new Map<string, IdentityRecord>();
   private sequence: number;
   private reservedSequence: number;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -111,11 +117,16 @@ export class IdentityService {
       now: options.now,
     });
     for (const it of saved?.identities ?? []) {
-      service.identities.set(it.id, {
+      service.add({
         id: it.id,
+        ...(it.customId !== undefined ? { customId: it.customId } : {}),
         createdAt: Date.parse(it.createdAt) || 0,
         deleted: it.deleted,
         tokensIssued: it.tokensIssued,
+        lastTokenIssuedAt:
+          it.lastTokenIssuedAt === undefined || it.lastTokenIssuedAt === null
+            ? null
+            : Date.parse(it.lastTokenIssuedAt),
         revokedAt: it.revokedAt === null ? null : Date.parse(it.revokedAt),
         revokedSeq: it.revokedSeq,
       });
@@ -126,21 +137,34 @@ export class IdentityService {
 
   // ---- identities ----
 
-  createIdentity(): IdentityRecord {
-    const now = this.now();
+  /**
+   * A new identity; with a `customId`, the identity already tagged with it when there is one (not deleted: a
+   * deleted identity gives its customId up), else a new one tagged with it.
+   */
+  createIdentity(customId?: string): IdentityRecord {
+    const existing = customId === undefined ? undefined : this.byCustomId.get(customId);
+    if (existing) return existing;
+    const now = Math.floor(this.now());
     // GUID-shaped, roughly sortable by creation time, like the service's `0000000x-…` user parts.
     const t = now.toString(16).padStart(12, "0").slice(-12);
     const userPart = `00000030-${t.slice(0, 4)}-${t.slice(4, 8)}-${t.slice(8, 12)}-${randomBytes(6).toString("hex")}`;
-    const record: IdentityRecord = {
+    const record = this.add({
       id: `8:acs:${this.resourceId}_${userPart}`,
+      ...(customId !== undefined ? { customId } : {}),
       createdAt: now,
       deleted: false,
       tokensIssued: 0,
+      lastTokenIssuedAt: null,
       revokedAt: null,
       revokedSeq: null,
-    };
-    this.identities.set(record.id, record);
+    });
     this.persistNow();
+    return record;
+  }
+
+  private add(record: IdentityRecord): IdentityRecord {
+    this.identities.set(record.id, record);
+    if (record.customId !== undefined && !record.deleted) this.byCustomId.set(record.customId, record);
     return record;
   }
 
@@ -162,8 +186,10 @@ export class IdentityService {
    */
   issueAccessToken(id: string, scopes: string[], expiresInMinutes: number): Promise<IssuedToken> {
     const record = this.ownedIdentity(id);
-    const issued = this.mint(id.slice(2), scopes, this.now() + expiresInMinutes * 60_000);
+    const now = this.now();
+    const issued = this.mint(id.slice(2), scopes, now, now + expiresInMinutes * 60_000);
     record.tokensIssued++;
+    record.lastTokenIssuedAt = now;
     this.persistSoon();
     return issued;
   }
@@ -178,12 +204,13 @@ export class IdentityService {
   deleteIdentity(id: string): void {
     const record = this.ownedIdentity(id);
     record.deleted = true;
+    if (record.customId !== undefined) this.byCustomId.delete(record.customId);
     this.persistNow();
   }
 
   /** A token for a Teams user (`skypeid: orgid:<oid>`), expiring with the Entra ID token. */
   issueTeamsUserToken(userObjectId: string, expiresOnMs: number): Promise<IssuedToken> {
-    const issued = this.mint(`orgid:${userObjectId.toLowerCase()}`, ["voip"], expiresOnMs);
+    const issued = this.mint(`orgid:${userObjectId.toLowerCase()}`, ["voip"], this.now(), expiresOnMs);
     this.persistSoon();
     return issued;
   }
@@ -194,8 +221,13 @@ export class IdentityService {
    * and answering other requests on its event loop meanwhile (RSA-2048 signing is ~0.5 ms, most of an
    * issuance's cost).
    */
-  private mint(skypeid: string, scopes: string[], expiresOnMs: number): Promise<IssuedToken> {
-    const iat = Math.floor(this.now() / 1000);
+  private mint(
+    skypeid: string,
+    scopes: string[],
+    issuedAtMs: number,
+    expiresOnMs: number,
+  ): Promise<IssuedToken> {
+    const iat = Math.floor(issuedAtMs / 1000);
     const exp = Math.floor(expiresOnMs / 1000);
     const claims: AccessTokenClaims = {
       skypeid,
@@ -255,6 +287,7 @@ export class IdentityService {
   /** Forgets every identity (the key, resource, access key and sequence stay). */
   reset(): void {
     this.identities.clear();
+    this.byCustomId.clear();
     this.persistNow();
   }
 
@@ -267,9 +300,11 @@ export class IdentityService {
       sequence: this.reservedSequence,
       identities: this.identityList().map((r) => ({
         id: r.id,
+        ...(r.customId !== undefined ? { customId: r.customId } : {}),
         createdAt: new Date(r.createdAt).toISOString(),
         deleted: r.deleted,
         tokensIssued: r.tokensIssued,
+        lastTokenIssuedAt: r.lastTokenIssuedAt === null ? null : new Date(r.lastTokenIssuedAt).toISOString(),
         revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
         revokedSeq: r.revokedSeq,
       })),

@@ -27,9 +27,13 @@ export const STATE_FILE_VERSION = 1;
 
 export interface PersistedIdentity {
   id: string;
+  /** 2025-03-02-preview `customId`, when the identity has one. */
+  customId?: string;
   createdAt: string;
   deleted: boolean;
   tokensIssued: number;
+  /** ISO-8601, or null when no token was issued (absent in files written before it existed). */
+  lastTokenIssuedAt?: string | null;
   /** ISO-8601, or null when never revoked. */
   revokedAt: string | null;
   /** Tokens whose issue sequence is <= this number are revoked. */
@@ -99,6 +103,12 @@ function checkShape(data: unknown): string | undefined {
       typeof it.id !== "string" ||
       typeof it.deleted !== "boolean" ||
       typeof it.tokensIssued !== "number" ||
+      !(it.customId === undefined || typeof it.customId === "string") ||
+      !(
+        it.lastTokenIssuedAt === undefined ||
+        it.lastTokenIssuedAt === null ||
+        typeof it.lastTokenIssuedAt === "string"
+      ) ||
       !(it.revokedAt === null || typeof it.revokedAt === "string") ||
       !(it.revokedSeq === null || typeof it.revokedSeq === "number")
     ) {

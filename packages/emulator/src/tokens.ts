@@ -11,9 +11,9 @@ import { createHash, createPublicKey, randomUUID } from "node:crypto";
 import type { CryptoKey, JWK } from "jose";
 import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { JWSSignatureVerificationFailed } from "jose/errors";
+import { CompactSign } from "jose/jws/compact/sign";
 import { compactVerify } from "jose/jws/compact/verify";
 import { decodeJwt } from "jose/jwt/decode";
-import { SignJWT } from "jose/jwt/sign";
 import { exportJWK, exportPKCS8 } from "jose/key/export";
 import { generateKeyPair } from "jose/key/generate/keypair";
 import { importPKCS8, importSPKI } from "jose/key/import";
@@ -86,10 +86,13 @@ type MintClaims = Omit<AccessTokenClaims, "jti"> & { jti?: string };
  * Mints a token. Everything but the signature (the claims, a jti when none is given, the caller's
  * bookkeeping) is decided synchronously, in call order, before the first await; the RSA signature is computed
  * on libuv's thread pool (WebCrypto's `subtle.sign`), so a server keeps answering other requests meanwhile.
+ * jose's compact JWS signer: the claims are serialised here once (SignJWT would copy and re-check them).
  */
 export function mintTokenAsync(key: SigningKey, claims: MintClaims): Promise<string> {
   const payload = claims.jti === undefined ? { ...claims, jti: randomUUID() } : claims;
-  return new SignJWT(payload).setProtectedHeader(key.header).sign(key.privateKey);
+  return new CompactSign(Buffer.from(JSON.stringify(payload)))
+    .setProtectedHeader(key.header)
+    .sign(key.privateKey);
 }
 
 export type SignatureCheck =
@@ -130,7 +133,29 @@ export async function verifySignature(key: SigningKey, token: string): Promise<S
   return { ok: true, claims: payload as AccessTokenClaims };
 }
 
-/** `expiresOn` as the service writes it: `yyyy-MM-ddTHH:mm:ss.fffffff+00:00`. */
+/**
+ * `expiresOn` as the service writes it, `yyyy-MM-ddTHH:mm:ss.fffffff+00:00` (.NET ticks: 100 ns) [REC]. `ms` is
+ * epoch milliseconds; its fraction gives the last four digits (the emulator's default clock has sub-millisecond
+ * digits, see preciseNow; an injected whole-millisecond clock gives `0000`).
+ */
 export function formatExpiresOn(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000+00:00");
+  const whole = Math.floor(ms);
+  const ticks = Math.min(9999, Math.round((ms - whole) * 10_000));
+  return new Date(whole).toISOString().replace(/Z$/, `${String(ticks).padStart(4, "0")}+00:00`);
+}
+
+/** `lastTokenIssuedAt` as the service writes it: whole seconds, `yyyy-MM-ddTHH:mm:ss+00:00` [REC js-433419a362]. */
+export function formatLastTokenIssuedAt(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+}
+
+/**
+ * The emulator's default clock: epoch milliseconds with sub-millisecond digits. The high-resolution clock
+ * (performance.timeOrigin + performance.now()) when it agrees with the wall clock to the millisecond; it drifts
+ * away after a suspend, and then the wall clock's millisecond is kept, with the high-resolution fraction.
+ */
+export function preciseNow(): number {
+  const wall = Date.now();
+  const precise = performance.timeOrigin + performance.now();
+  return Math.floor(precise) === wall ? precise : wall + (precise % 1);
 }

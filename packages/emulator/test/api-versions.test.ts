@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
-import { APP_ID, decodeJwt, entraToken, handleCall, USER_OBJECT_ID } from "./helpers.js";
+import { APP_ID, decodeJwt, entraToken, FOREIGN_ID, handleCall, USER_OBJECT_ID } from "./helpers.js";
 
 let emulator: Emulator;
 const post = (path: string, body?: string) =>
@@ -32,7 +32,9 @@ describe("api-version 2021-03-07 (first GA)", () => {
     const res = await post(`/identities?api-version=${v}`, "{}");
     expect(res.status).toBe(201);
     expect(Object.keys(res.json())).toEqual(["identity"]);
-    expect(res.headers.get("api-supported-versions")).toBe("2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01");
+    expect(res.headers.get("api-supported-versions")).toBe(
+      "2020-07-20-preview2, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview",
+    );
   });
 
   it("issues chat/voip tokens and ignores expiresInMinutes (not in this version): 24 h", async () => {
@@ -67,7 +69,9 @@ describe("api-version 2021-03-07 (first GA)", () => {
     const res = await post(`/teamsUser/:exchangeAccessToken?api-version=${v}`, "{}");
     expect(res.status).toBe(400);
     expect(res.json().error.code).toBe("UnsupportedApiVersion");
-    expect(res.headers.get("api-supported-versions")).toBe("2022-06-01, 2022-10-01, 2023-10-01");
+    expect(res.headers.get("api-supported-versions")).toBe(
+      "2021-10-31-preview, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview",
+    );
   });
 });
 
@@ -205,5 +209,174 @@ describe("request bodies the SDKs do not send (emulator's answers)", () => {
         target: "createTokenWithScopes",
       },
     });
+  });
+});
+
+describe("api-version 2025-03-02-preview: customId and GET /identities/{id}", () => {
+  const P = "api-version=2025-03-02-preview";
+  const get = (id: string, version = P) =>
+    handleCall(emulator, {
+      method: "GET",
+      path: `/identities/${encodeURIComponent(id)}?${version}`,
+      accessKey: emulator.accessKey,
+    });
+
+  it("gives one identity per customId: the same one again (201, as recorded), another one for another customId", async () => {
+    const carol = await post(`/identities?${P}`, '{"customId":"carol@contoso.com"}');
+    const again = await post(`/identities?${P}`, '{"customId":"carol@contoso.com"}');
+    const dave = await post(`/identities?${P}`, '{"customId":"dave@contoso.com"}');
+    expect([carol.status, again.status, dave.status]).toEqual([201, 201, 201]);
+    expect(again.json()).toEqual(carol.json());
+    expect(carol.json().identity.customId).toBe("carol@contoso.com");
+    expect(dave.json().identity.id).not.toBe(carol.json().identity.id);
+    expect((await get(carol.json().identity.id)).json()).toEqual({
+      customId: "carol@contoso.com",
+      id: carol.json().identity.id,
+    });
+  });
+
+  it("keeps lastTokenIssuedAt (whole seconds) from the issue operations; a create shows the identity before its own token", async () => {
+    const created = await post(
+      `/identities?${P}`,
+      '{"customId":"erin@contoso.com","createTokenWithScopes":["chat"]}',
+    );
+    const id = created.json().identity.id as string;
+    // As recorded for a new identity with a token: no lastTokenIssuedAt in the create answer.
+    expect(Object.keys(created.json().identity)).toEqual(["customId", "id"]);
+    const issuedAt = Date.parse(created.headers.get("date") ?? "");
+    const after = (await get(id)).json();
+    expect(Object.keys(after)).toEqual(["customId", "lastTokenIssuedAt", "id"]);
+    expect(Math.abs(Date.parse(after.lastTokenIssuedAt) - issuedAt)).toBeLessThanOrEqual(1000);
+    expect(after.lastTokenIssuedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    const plain = (await post(`/identities?${P}`)).json().identity.id as string;
+    expect((await get(plain)).json()).toEqual({ id: plain });
+    expect((await post(issuePath(plain, "2025-03-02-preview"), '{"scopes":["voip"]}')).status).toBe(200);
+    expect(Object.keys((await get(plain)).json())).toEqual(["lastTokenIssuedAt", "id"]);
+  });
+
+  it("a deleted identity gives its customId up; GET answers 404 for it and 401 for another resource's", async () => {
+    const first = (await post(`/identities?${P}`, '{"customId":"frank@contoso.com"}')).json().identity.id;
+    const deleted = await handleCall(emulator, {
+      method: "DELETE",
+      path: `/identities/${encodeURIComponent(first)}?${P}`,
+      accessKey: emulator.accessKey,
+    });
+    expect(deleted.status).toBe(204);
+    expect((await get(first)).json().error.code).toBe("IdentityNotFound");
+    const second = (await post(`/identities?${P}`, '{"customId":"frank@contoso.com"}')).json().identity.id;
+    expect(second).not.toBe(first);
+    const foreign = await get(FOREIGN_ID);
+    expect(foreign.status).toBe(401);
+    expect(foreign.json().error.code).toBe("IdentityNotOwned");
+  });
+
+  it("customId is not part of earlier versions: 2023-10-01 ignores it", async () => {
+    const a = await post("/identities?api-version=2023-10-01", '{"customId":"grace@contoso.com"}');
+    const b = await post("/identities?api-version=2023-10-01", '{"customId":"grace@contoso.com"}');
+    expect(a.json()).toEqual({ identity: { id: expect.any(String) } });
+    expect(b.json().identity.id).not.toBe(a.json().identity.id);
+  });
+
+  it("refuses a customId outside 1..256 characters or not a string: 400 ValidationError, no api-supported-versions", async () => {
+    for (const customId of ["", "x".repeat(257)]) {
+      const res = await post(`/identities?${P}`, JSON.stringify({ customId }));
+      expect(res.status).toBe(400);
+      expect(res.json()).toEqual({
+        error: {
+          code: "ValidationError",
+          message:
+            "CustomId: The field CustomId must be a string with a minimum length of 1 and a maximum length of 256.",
+          target: "CustomId",
+        },
+      });
+      expect(res.headers.get("api-supported-versions")).toBeNull();
+    }
+    expect((await post(`/identities?${P}`, JSON.stringify({ customId: "x".repeat(256) }))).status).toBe(201);
+    expect((await post(`/identities?${P}`, '{"customId":42}')).json().error.target).toBe("CustomId");
+  });
+
+  it("GET of an identity before 2025-03-02-preview: 405 UnsupportedApiVersion, Allow: DELETE", async () => {
+    const id = await newIdentity("2023-10-01");
+    const res = await get(id, "api-version=2023-10-01");
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("DELETE");
+    expect(res.json()).toEqual({
+      error: {
+        code: "UnsupportedApiVersion",
+        message: "The requested resource with API version '2023-10-01' does not support HTTP method 'GET'.",
+      },
+    });
+  });
+
+  it("writes expiresOn with the clock's sub-millisecond digits (the default clock has them)", async () => {
+    const id = await newIdentity("2025-03-02-preview");
+    const endings = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const { expiresOn, token } = (
+        await post(issuePath(id, "2025-03-02-preview"), '{"scopes":["chat"]}')
+      ).json();
+      endings.add(expiresOn.slice(-10, -6));
+      expect(decodeJwt(token).payload.exp).toBe(Math.floor(Date.parse(expiresOn) / 1000));
+    }
+    // Three readings of a sub-millisecond clock that all end in 0000 would be a one-in-a-trillion coincidence.
+    expect([...endings]).not.toEqual(["0000"]);
+  });
+});
+
+describe("an api-version later than any the emulator implements", () => {
+  const LATER = "2026-09-23";
+
+  it("strict (the default): 400 UnsupportedApiVersion, as the service answers an unknown version", async () => {
+    const res = await post(`/identities?api-version=${LATER}`, '{"customId":"henry@contoso.com"}');
+    expect(res.status).toBe(400);
+    expect(res.json().error.code).toBe("UnsupportedApiVersion");
+  });
+
+  it("loose: served with the newest rules, one warning line per version; earlier unknown or malformed ones stay 400", async () => {
+    const warnings: string[] = [];
+    const events: Array<{ apiVersion?: string; servedAs?: string }> = [];
+    const loose = await createEmulator({
+      signingKey: await testSigningKey(),
+      apiVersionCheck: "loose",
+      warn: (line) => warnings.push(line),
+      onRequest: (event) => events.push(event),
+    });
+    const call = (method: string, path: string, body?: string) =>
+      handleCall(loose, {
+        method,
+        path,
+        accessKey: loose.accessKey,
+        ...(body !== undefined ? { body } : {}),
+      });
+    const created = await call(
+      "POST",
+      `/identities?api-version=${LATER}`,
+      '{"customId":"henry@contoso.com"}',
+    );
+    expect(created.status).toBe(201);
+    // The newest rules: customId is honoured and GET exists.
+    expect(created.json().identity.customId).toBe("henry@contoso.com");
+    const id = created.json().identity.id as string;
+    const got = await call("GET", `/identities/${encodeURIComponent(id)}?api-version=${LATER}`);
+    expect(got.json()).toEqual({ customId: "henry@contoso.com", id });
+    const issued = await call("POST", issuePath(id, "2027-01-01-preview"), '{"scopes":["voip.join"]}');
+    expect(issued.status).toBe(200);
+    expect(warnings).toEqual([
+      `ACS emulator: api-version ${LATER} is later than any the emulator implements; serving it with the rules of 2025-03-02-preview (--api-version-check loose).`,
+      "ACS emulator: api-version 2027-01-01-preview is later than any the emulator implements; serving it with the rules of 2025-03-02-preview (--api-version-check loose).",
+    ]);
+    expect(events[0]).toMatchObject({ apiVersion: LATER, servedAs: "2025-03-02-preview" });
+    for (const version of ["2021-11-01", "2020-07-20-preview2", "latest", "9999-99-99x"]) {
+      const res = await call("POST", `/identities?api-version=${version}`);
+      expect(res.status, version).toBe(400);
+      expect(res.json().error.code, version).toBe("UnsupportedApiVersion");
+    }
+    await loose.close();
+  });
+
+  it("createEmulator refuses an apiVersionCheck that is neither strict nor loose", async () => {
+    await expect(
+      createEmulator({ signingKey: await testSigningKey(), apiVersionCheck: "lenient" as "loose" }),
+    ).rejects.toThrow('apiVersionCheck must be "strict" or "loose", not "lenient"');
   });
 });

@@ -263,6 +263,15 @@ describe("CLI arguments", () => {
     expect(parseCliArgs(["--help"]).help).toBe(true);
   });
 
+  it("reads --api-version-check strict|loose and names anything else", () => {
+    expect(parseCliArgs(["--api-version-check", "loose"]).apiVersionCheck).toBe("loose");
+    expect(parseCliArgs(["--api-version-check", "strict"]).apiVersionCheck).toBe("strict");
+    expect(parseCliArgs([]).apiVersionCheck).toBeUndefined();
+    expect(() => parseCliArgs(["--api-version-check", "skip"])).toThrow(
+      '--api-version-check must be "strict" or "loose", not "skip"',
+    );
+  });
+
   it("names the problem for unknown flags, bad ports and bad keys", () => {
     expect(() => parseCliArgs(["--nope"])).toThrow(/Unknown option '--nope'/);
     expect(() => parseCliArgs(["--port", "eighty"])).toThrow(/--port must be a number/);

@@ -375,7 +375,10 @@ export function sdkContract(target: () => Target): void {
     expect(created.status).toBe(201);
     expect(created.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(created.headers["x-ms-client-request-id"]).toBe("11111111-2222-4333-8444-555555555555");
-    expect(created.headers["api-supported-versions"]).toBe("2021-03-07, 2022-06-01, 2022-10-01, 2023-10-01");
+    // The identity routes' list as the service sends it (recorded April 2025, js-433419a362).
+    expect(created.headers["api-supported-versions"]).toBe(
+      "2020-07-20-preview2, 2021-03-07, 2021-10-31-preview, 2021-11-01, 2022-06-01, 2022-10-01, 2023-10-01, 2025-03-02-preview",
+    );
     expect(created.headers["ms-cv"]).toBeTruthy();
     expect(Math.abs(Date.parse(String(created.headers.date)) - Date.now())).toBeLessThan(5000);
     const id = (created.json() as { identity: { id: string } }).identity.id;

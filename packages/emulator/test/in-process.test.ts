@@ -4,6 +4,7 @@ import { emulatorHandlers } from "../src/in-process.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
 import { sdkContract } from "./contract.js";
+import { recordedContract } from "./recorded.js";
 
 const endpoint = "https://contoso-acs.communication.azure.com";
 let emulator: Emulator;
@@ -22,5 +23,15 @@ describe("real SDK against the in-process emulator (msw)", () => {
     connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
     accessKey: emulator.accessKey,
     resourceId: emulator.resourceId,
+  }));
+});
+
+describe("the recorded 2025-03-02-preview interactions, in-process (msw)", () => {
+  recordedContract(() => ({
+    endpoint,
+    connectionString: `endpoint=${endpoint}/;accesskey=${emulator.accessKey}`,
+    accessKey: emulator.accessKey,
+    resourceId: emulator.resourceId,
+    wire: false,
   }));
 });

@@ -129,6 +129,33 @@ describe("state file persistence", () => {
     await second.close();
   });
 
+  it("keeps customId and lastTokenIssuedAt across a restart (2025-03-02-preview)", async () => {
+    const file = join(dir, "custom-id.json");
+    const P = "api-version=2025-03-02-preview";
+    const first = await createEmulator({ signingKey: await testSigningKey(), stateFile: file });
+    const created = await handleCall(first, {
+      method: "POST",
+      path: `/identities?${P}`,
+      body: '{"customId":"ivan@contoso.com","createTokenWithScopes":["chat"]}',
+      accessKey: first.accessKey,
+    });
+    const id = created.json().identity.id as string;
+    await first.close();
+    const second = await createEmulator({ stateFile: file });
+    const again = await handleCall(second, {
+      method: "POST",
+      path: `/identities?${P}`,
+      body: '{"customId":"ivan@contoso.com"}',
+      accessKey: second.accessKey,
+    });
+    expect(again.json().identity).toEqual({
+      customId: "ivan@contoso.com",
+      lastTokenIssuedAt: expect.stringMatching(/\+00:00$/),
+      id,
+    });
+    await second.close();
+  });
+
   it("writes create/revoke/delete before answering, as readable JSON, with no temp files left", async () => {
     const file = join(dir, "readable.json");
     const e = await createEmulator({ signingKey: await testSigningKey(), stateFile: file });

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "../src/index.js";
+import { type RequestJournalEvent, signRequest } from "../src/index.js";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
 import { sdkClient, sdkContract, standaloneTarget } from "./contract.js";
 import { rawRequest } from "./helpers.js";
+import { recordedContract } from "./recorded.js";
 
 let server: StandaloneEmulator;
 let dir: string;
@@ -23,6 +24,10 @@ const target = () => standaloneTarget(server);
 
 describe("real SDK against the standalone HTTPS emulator (tlsOptions.ca)", () => {
   sdkContract(target);
+});
+
+describe("the recorded 2025-03-02-preview interactions, over HTTPS", () => {
+  recordedContract(() => ({ ...target(), wire: true }));
 });
 
 describe("standalone transport", () => {
@@ -80,6 +85,18 @@ describe("standalone transport", () => {
     const res = await signed({ method: "POST", path: "/identities?api-version=2023-10-01", body });
     expect(res.status).toBe(413);
     expect(res.json()).toMatchObject({ error: { code: "RequestEntityTooLarge" } });
+  });
+
+  it("journals each request with the client's address", async () => {
+    const events: RequestJournalEvent[] = [];
+    const off = server.emulator.onRequest((event) => events.push(event));
+    try {
+      expect((await signed({ method: "POST", path: "/identities?api-version=2023-10-01" })).status).toBe(201);
+    } finally {
+      off();
+    }
+    expect(events).toMatchObject([{ operation: "createIdentity", status: 201 }]);
+    expect(events[0]?.clientAddress).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
   });
 
   it("a reset fault drops the connection; the SDK sees a network error", async () => {
