@@ -74,7 +74,10 @@ export function createEmulatorAdminClient(opts: EmulatorAdminClientOptions): Emu
             const status = res.statusCode ?? 0;
             if (status < 200 || status > 299) {
               reject(
-                new EmulatorAdminError(`Emulator ${method} ${url.pathname} failed with ${status}: ${raw}`, status),
+                new EmulatorAdminError(
+                  `Emulator ${method} ${url.pathname} failed with ${status}: ${raw}`,
+                  status,
+                ),
               );
               return;
             }
