@@ -181,9 +181,14 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
         envFile,
         "--state-dir",
         join(dir, "state"),
+        "--log",
       ],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
+    let printed = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
     try {
       const [, url] = await waitForLine(child, /^ACS emulator listening on (https:\/\/127\.0\.0\.1:\d+)$/m);
       const env = Object.fromEntries(
@@ -206,6 +211,26 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
       for (const [name, expected] of Object.entries(EXPECTED)) {
         expect({ name, ...results[name] }).toMatchObject({ name, ...expected });
       }
+
+      // The dashboard's address with its secret, printed at start; with --log, one line per request; never the
+      // access key or a token.
+      expect(printed).toMatch(
+        new RegExp(
+          `^Dashboard \\(for the trainer only: the address holds its secret\\): ${url}/_dashboard/\\?secret=[\\w-]{43}$`,
+          "m",
+        ),
+      );
+      expect(printed).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} {2}127\.0\.0\.1 +POST createIdentity +201 {2}[\d.]+ ms$/m,
+      );
+      expect(printed).toMatch(
+        / POST createIdentity +401 Denied {2}[\d.]+ ms {2}signature: The signature does not match/,
+      );
+      expect(printed).toMatch(/ DELETE deleteIdentity +204 /);
+      expect(printed).not.toContain(
+        env.COMMUNICATION_SERVICES_CONNECTION_STRING?.split("accesskey=")[1] ?? "?",
+      );
+      expect(printed).not.toMatch(/eyJ[\w-]+\.eyJ/);
 
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
       child.kill("SIGTERM");
@@ -257,8 +282,11 @@ describe("CLI arguments", () => {
       stateDir: "s",
       bearer: "reject",
       clockSkewMinutes: 5,
+      log: false,
+      dashboard: true,
       help: false,
     });
+    expect(parseCliArgs(["--log", "--no-dashboard"])).toMatchObject({ log: true, dashboard: false });
     expect(parseCliArgs([])).toMatchObject({ port: 8443, host: "127.0.0.1", help: false });
     expect(parseCliArgs(["--help"]).help).toBe(true);
   });
