@@ -224,10 +224,15 @@ export function createDashboard(emulator: Emulator, options: DashboardOptions): 
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
     if (!authorised(request, url)) {
-      return text(
-        401,
-        "This dashboard needs its secret: open the address the emulator printed when it started (…/_dashboard/?secret=…).\n",
-      );
+      const message =
+        "This dashboard needs its secret: open the address the emulator printed when it started (…/_dashboard/?secret=…).";
+      // A browser gets a page (with an icon of its own, so it asks the emulator for no /favicon.ico).
+      return (request.headers.get("accept") ?? "").includes("text/html")
+        ? new Response(
+            `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>ACS emulator</title></head><body><p>${message}</p></body></html>\n`,
+            { status: 401, headers: { ...SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8" } },
+          )
+        : text(401, `${message}\n`);
     }
     const path = url.pathname === "/_dashboard" ? "" : url.pathname.slice(DASHBOARD_PATH.length);
     if (url.searchParams.has("secret") && method === "GET" && path === "") {

@@ -213,7 +213,7 @@ function serveDashboard(dashboard: Dashboard, req: IncomingMessage, res: ServerR
   req.on("end", async () => {
     const method = (req.method ?? "GET").toUpperCase();
     const headers = new Headers();
-    for (const name of ["cookie", "content-type", "x-acs-dashboard", "x-dashboard-secret"]) {
+    for (const name of ["accept", "cookie", "content-type", "x-acs-dashboard", "x-dashboard-secret"]) {
       const value = req.headers[name];
       if (typeof value === "string") headers.set(name, value);
     }
