@@ -6,13 +6,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { repoRoot, writeAtomic } from "@acs-quickstart/common";
 import { type Language, stateDir as stateFolder } from "@acs-quickstart/core";
 import { fromRoot, readRegion, regionSpans, STEPS, type TutorialStep } from "@acs-quickstart/runner";
 import dotenv from "dotenv";
-import type { CommandIO } from "../io.js";
-import { pickLanguage } from "../language.js";
+import { type CommandIO, readCommandLine } from "../io.js";
 import { EXERCISE_WORDS } from "./messages.js";
 import { Progress, ProgressError } from "./progress.js";
 import { exerciseSource, Git, GitError } from "./source.js";
@@ -73,38 +71,12 @@ export interface ExerciseIO extends CommandIO {
 
 /** Runs the exercise command with these arguments; resolves to the exit code. */
 export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO = {}): Promise<number> {
-  const env = io.env ?? process.env;
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
-  const usageError = (message: string) => {
-    stderr.write(`exercise: ${message}\n\n${exerciseUsage()}`);
-    return 2;
-  };
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv[0] === "--" ? argv.slice(1) : [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { lang: { type: "string" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    stdout.write(exerciseUsage());
-    return 0;
-  }
+  const line = readCommandLine("exercise", exerciseUsage(), argv, io, {});
+  if (typeof line === "number") return line;
+  const { positionals, language, env, stdout, stderr, usageError } = line;
   const [command, id, ...extra] = positionals;
   if (!COMMANDS.includes(command as Command)) {
     return usageError(command === undefined ? "say what to do." : `unknown command '${command}'.`);
-  }
-  let language: Language;
-  try {
-    language = pickLanguage(values.lang as string | undefined, env);
-  } catch (error) {
-    return usageError((error as Error).message);
   }
   const words = EXERCISE_WORDS[language];
   const root = io.root ?? repoRoot();

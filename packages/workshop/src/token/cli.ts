@@ -1,10 +1,8 @@
 /**
  * `npm run token -- inspect [TOKEN] [options]`: the token inspector's command line (node:util parseArgs).
  */
-import { parseArgs } from "node:util";
 import { stateDir, TokenFormatError } from "@acs-quickstart/common";
-import type { CommandIO } from "../io.js";
-import { pickLanguage } from "../language.js";
+import { type CommandIO, readCommandLine } from "../io.js";
 import { inspectToken, isInvalid } from "./inspect.js";
 import { inspectionJson, renderInspection } from "./render.js";
 
@@ -36,48 +34,20 @@ it, 2 the input is not a token, or a usage error.
 
 /** Runs the token command with these arguments; resolves to the exit code. */
 export async function runTokenCommand(argv: readonly string[], io: CommandIO = {}): Promise<number> {
-  const env = io.env ?? process.env;
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
-  const usageError = (message: string) => {
-    stderr.write(`token: ${message}\n\n${TOKEN_USAGE}`);
-    return 2;
-  };
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv[0] === "--" ? argv.slice(1) : [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        check: { type: "boolean" },
-        offline: { type: "boolean" },
-        "show-secrets": { type: "boolean" },
-        json: { type: "boolean" },
-        lang: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    stdout.write(TOKEN_USAGE);
-    return 0;
-  }
+  const line = readCommandLine("token", TOKEN_USAGE, argv, io, {
+    check: { type: "boolean" },
+    offline: { type: "boolean" },
+    "show-secrets": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  if (typeof line === "number") return line;
+  const { values, positionals, language, env, stdout, stderr, usageError } = line;
   const [command, given, ...extra] = positionals;
   if (command !== "inspect") {
     return usageError(command === undefined ? "say what to do: inspect." : `unknown command '${command}'.`);
   }
   if (extra.length > 0) return usageError(`one token at a time (got ${extra.length + 1} arguments).`);
   if (values.check && values.offline) return usageError("--check and --offline exclude each other.");
-  let language: ReturnType<typeof pickLanguage>;
-  try {
-    language = pickLanguage(values.lang as string | undefined, env);
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
   let input = given;
   if (input === undefined || input === "-") {
     const stdin = io.stdin ?? process.stdin;
