@@ -16,7 +16,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StandaloneEmulator, startStandaloneEmulator } from "../src/server.js";
 import { testSigningKey } from "../src/testing.js";
-import { rawRequest } from "./helpers.js";
+import { DASHBOARD_ROUTES, rawRequest } from "./helpers.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const RUN = existsSync(CHROMIUM) || Boolean(process.env.CI);
@@ -84,20 +84,7 @@ describe.skipIf(!RUN)(
     });
 
     it("without the secret, every dashboard route answers 401 (the page too)", async () => {
-      const routes: Array<[string, string]> = [
-        ["GET", "/_dashboard"],
-        ["GET", "/_dashboard/"],
-        ["GET", "/_dashboard/app.js"],
-        ["GET", "/_dashboard/style.css"],
-        ["GET", "/_dashboard/api/state"],
-        ["GET", "/_dashboard/api/events"],
-        ["POST", "/_dashboard/api/reset"],
-        ["POST", "/_dashboard/api/faults"],
-        ["DELETE", "/_dashboard/api/faults"],
-        ["POST", "/_dashboard/api/tokens/x/reveal"],
-        ["GET", "/_dashboard/no-such-thing"],
-        ["GET", "/_dashboard/?secret=wrong"],
-      ];
+      const routes = [...DASHBOARD_ROUTES, ["GET", "/_dashboard/?secret=wrong"] as const];
       for (const [method, path] of routes) {
         const answer = await rawRequest({
           endpoint: room.url,

@@ -8,7 +8,7 @@ import { FAULT_PRESETS } from "../src/fault-presets.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { formatJournalLine } from "../src/journal-format.js";
 import { testSigningKey } from "../src/testing.js";
-import { handleCall } from "./helpers.js";
+import { DASHBOARD_ROUTES, handleCall } from "./helpers.js";
 
 const ORIGIN = "https://acs.example.com";
 const SECRET = "the-dashboard-secret-of-this-test-0123456789";
@@ -59,18 +59,7 @@ const api = (method: string, path: string, body?: string) =>
   });
 
 describe("access", () => {
-  it.each([
-    ["GET", "/_dashboard"],
-    ["GET", "/_dashboard/"],
-    ["GET", "/_dashboard/app.js"],
-    ["GET", "/_dashboard/api/state"],
-    ["GET", "/_dashboard/api/events"],
-    ["POST", "/_dashboard/api/reset"],
-    ["POST", "/_dashboard/api/faults"],
-    ["DELETE", "/_dashboard/api/faults"],
-    ["POST", "/_dashboard/api/tokens/x/reveal"],
-    ["GET", "/_dashboard/unknown"],
-  ])(
+  it.each(DASHBOARD_ROUTES.map(([method, path]) => [method, path] as [string, string]))(
     "%s %s without the secret (or with a wrong one): 401, and nothing else happens",
     async (method, path) => {
       await api("POST", "/identities");
