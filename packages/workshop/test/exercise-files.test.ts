@@ -25,19 +25,31 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A git clone with the samples' sources as the repository has them now, committed. */
-function clone(): { root: string; state: string } {
-  const root = mkdtempSync(join(tmpdir(), "acs-exercise-"));
+/** A git clone with the samples' sources as the repository has them now, committed (made once per file). */
+function template(): string {
+  const root = mkdtempSync(join(tmpdir(), "acs-exercise-template-"));
   dirs.push(root);
   for (const step of EXERCISES) {
     mkdirSync(dirname(join(root, step.source)), { recursive: true });
     cpSync(join(ROOT, step.source), join(root, step.source));
   }
   const git = (...args: string[]) => execFileSync("git", ["-C", root, ...args], { stdio: "pipe" });
+  const commit = ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q"];
   git("init", "-q");
-  git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "empty");
+  git(...commit, "--allow-empty", "-m", "empty");
   git("add", ".");
-  git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "samples");
+  git(...commit, "-m", "samples");
+  return root;
+}
+
+let made: string | undefined;
+
+/** A fresh copy of the clone for each test (copying costs less than making a repository with git). */
+function clone(): { root: string; state: string } {
+  made ??= template();
+  const root = mkdtempSync(join(tmpdir(), "acs-exercise-"));
+  dirs.push(root);
+  cpSync(made, root, { recursive: true });
   return { root, state: join(root, ".quickstart") };
 }
 
