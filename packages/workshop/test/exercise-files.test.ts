@@ -143,7 +143,7 @@ describe("start", () => {
     writeFileSync(join(repo.root, ONE_REGION.source), `${solutionOf(ONE_REGION)}// local change\n`);
     const run = await exercise("start", ONE_REGION.id);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain("has changes of yours");
+    expect(run.stderr).toContain("has changes of yours");
     expect(read(ONE_REGION)).toContain("// local change");
   });
 });

@@ -57,6 +57,8 @@ interface Context {
   progress: Progress;
   git: Git;
   out: (text: string) => void;
+  /** Where a refusal goes (stderr). */
+  err: (text: string) => void;
   verify: VerifyOptions;
   now: () => Date;
   stateDir: string;
@@ -88,6 +90,7 @@ export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO
     progress: new Progress(dir),
     git: new Git(root),
     out: (text) => stdout.write(text),
+    err: (text) => stderr.write(text),
     verify: io.verify ?? {},
     now: io.now ?? (() => new Date()),
     stateDir: dir,
@@ -171,7 +174,7 @@ async function start(step: TutorialStep, context: Context): Promise<number> {
     return 0;
   }
   if (current !== solution) {
-    out(`${words.changed(step.source, step.id)}\n`);
+    context.err(`exercise: ${words.changed(step.source, step.id)}\n`);
     return 2;
   }
   const exercise = step.exercise as NonNullable<TutorialStep["exercise"]>;

@@ -95,7 +95,12 @@ export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}
         if (recording) output += `${text}\n`;
       },
       async () => {
-        for (const check of step.checks ?? []) await check.before?.(context);
+        try {
+          for (const check of step.checks ?? []) await check.before?.(context);
+        } catch (e) {
+          checkError = formatDiagnosis(diagnose(e));
+          return; // the step's preparation failed: its code did not run
+        }
         recording = true;
         try {
           await step.run(context);
