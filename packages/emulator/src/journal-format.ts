@@ -54,7 +54,9 @@ export function explainReason(event: RequestJournalEvent): Explanation | undefin
  * `… 401 Denied  signature (signature): the signature does not match: …`.
  */
 export function formatJournalLine(event: RequestJournalEvent): string {
-  const time = new Date(event.time).toISOString().slice(11, 23);
+  // The trainer's local time, as the dashboard shows it.
+  const at = new Date(event.time);
+  const time = `${at.toTimeString().slice(0, 8)}.${String(at.getMilliseconds()).padStart(3, "0")}`;
   const what = `${event.method} ${event.operation ?? event.path}`;
   const status = event.status === 0 ? `dropped (${event.dropped ?? "no answer"})` : String(event.status);
   const error = event.errorCode ? ` ${event.errorCode}` : "";
