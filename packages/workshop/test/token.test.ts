@@ -321,6 +321,37 @@ describe("the configured resource", () => {
     }
   });
 
+  it("the standalone emulator of this state folder: asked over HTTPS while it runs, its state read when it does not", async () => {
+    const state = freshDir();
+    const own = await startStandaloneEmulator({
+      port: 0,
+      stateDir: join(state, "emulator"),
+      signingKey: await testSigningKey(),
+    });
+    let issued: string;
+    try {
+      const client = await createIdentityClient(
+        { kind: "connection-string", endpoint: own.url, connectionString: own.connectionString },
+        { tlsOptions: { ca: own.caPem } },
+      );
+      issued = (await client.createUserAndToken(["voip"])).token;
+      const running = await token(["inspect", issued, "--json"], { ACS_QUICKSTART_STATE_DIR: state });
+      expect(JSON.parse(running.stdout).validity).toMatchObject({
+        checked: true,
+        source: { kind: "standalone", endpoint: `${own.url}/` },
+        verdict: { valid: true },
+      });
+    } finally {
+      await own.close();
+    }
+    const stopped = await token(["inspect", issued, "--json"], { ACS_QUICKSTART_STATE_DIR: state });
+    expect(JSON.parse(stopped.stdout).validity).toMatchObject({
+      checked: true,
+      source: { kind: "standalone", stateFile: join(state, "emulator", "state.json") },
+      verdict: { valid: true },
+    });
+  });
+
   it("a real resource has no /_emulator/ routes: not checked, and said why", async () => {
     const { stateDir, client, acs } = await builtInEmulator();
     const { token: issued } = await client.createUserAndToken(["voip"]);
