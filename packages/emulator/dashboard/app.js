@@ -306,8 +306,8 @@ function applyState(next, fresh) {
   state.presets = next.presets ?? state.presets;
   state.operations = next.operations ?? state.operations;
   state.offset = next.serverTime - Date.now();
-  for (const id of [...revealed.keys()])
-    if (!knownTokens.has(id) && !state.tokens.some((t) => t.id === id)) revealed.delete(id);
+  // A token no longer listed (reset, or past the latest 200) is forgotten here too.
+  for (const id of [...revealed.keys()]) if (!state.tokens.some((t) => t.id === id)) revealed.delete(id);
   renderIdentities();
   renderTokens();
   renderControls();

@@ -246,8 +246,10 @@ export function createDashboard(emulator: Emulator, options: DashboardOptions): 
         },
       });
     }
-    if (!url.pathname.startsWith(DASHBOARD_PATH) && url.pathname !== "/_dashboard")
-      return text(404, "Not found.\n");
+    // The page's own addresses are relative to `/_dashboard/`.
+    if (url.pathname === "/_dashboard") {
+      return new Response(null, { status: 308, headers: { ...SECURITY_HEADERS, Location: DASHBOARD_PATH } });
+    }
     const asset = assets.get(path);
     if (asset) {
       if (method !== "GET" && method !== "HEAD") return text(405, "Use GET.\n", { Allow: "GET, HEAD" });

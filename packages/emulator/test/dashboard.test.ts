@@ -85,6 +85,8 @@ describe("access", () => {
       `acs_dashboard=${SECRET}; Path=/_dashboard; HttpOnly; Secure; SameSite=Strict`,
     );
     expect(dashboard.url).toBe(`${ORIGIN}/_dashboard/?secret=${SECRET}`);
+    const bare = await get("/_dashboard", withSecret);
+    expect([bare.status, bare.response.headers.get("location")]).toEqual([308, "/_dashboard/"]);
   });
 
   it("serves its page, script and style itself, with a strict content security policy", async () => {
