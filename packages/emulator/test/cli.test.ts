@@ -11,7 +11,8 @@ const execFileAsync = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "acs-emulator-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
+// A first start bundles the CLI and makes a certificate: on a cold, busy 2-core CI machine that can take long.
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 45_000): Promise<RegExpExecArray> {
   return new Promise((resolveLine, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`no match for ${pattern} in: ${out}`)), timeoutMs);
@@ -238,7 +239,7 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
     } finally {
       child.kill("SIGKILL");
     }
-  });
+  }, 60_000);
 
   it("rejects a usage error with a clear message and exit code 2, without a stack trace", async () => {
     const result = await execFileAsync(
