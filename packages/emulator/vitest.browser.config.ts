@@ -1,7 +1,8 @@
 import { project } from "../../vitest.shared.js";
 
-// The dashboard in a real browser (chromium): after the emulator's other tests (a later group), so that the
-// browser's start does not compete with their child processes and timers on 2 cores.
+// The dashboard in a real browser (chromium). \`npm test\` runs it as its own task, test:browser, after the runner's
+// tests (turbo.json): chromium's start would otherwise compete on 2 cores with their time-outs of 100 ms. From the
+// root (\`npx vitest run\`), it runs after every other project (a later group).
 export default project("emulator-browser", {
   include: ["test/**/*.browser.test.ts"],
   sequence: { groupOrder: 1 },
