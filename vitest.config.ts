@@ -7,6 +7,10 @@ export default defineConfig({
   test: {
     // Most tests wait on child processes, sockets and timers rather than compute: two workers on 2 cores.
     maxWorkers: 2,
-    projects: ["packages/*/vitest.config.ts", "packages/runner/vitest.e2e.config.ts"],
+    projects: [
+      "packages/*/vitest.config.ts",
+      "packages/runner/vitest.e2e.config.ts",
+      "packages/emulator/vitest.browser.config.ts",
+    ],
   },
 });

@@ -37,7 +37,13 @@ export function project(name: string, test: TestOptions = {}): UserWorkspaceConf
   });
 }
 
-/** Reporters for a package's own vitest run: the usual output, and the counts in `.vitest/results.json`. */
-export const REPORTING = {
-  reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
-} as unknown as TestOptions;
+/**
+ * Reporters for a package's own vitest run: the usual output, and the counts in `.vitest/results.json` (or
+ * `.vitest/<suite>-results.json` for a task of its own, such as the emulator's browser tests).
+ */
+export function reporting(suite?: string): TestOptions {
+  const outputFile = `.vitest/${suite ? `${suite}-` : ""}results.json`;
+  return { reporters: ["default", ["json", { outputFile }]] } as unknown as TestOptions;
+}
+
+export const REPORTING = reporting();

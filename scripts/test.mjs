@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { summarise } from "./test-summary.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const TASKS = ["typecheck", "lint", "test", "docs:check"];
+const TASKS = ["typecheck", "lint", "test", "test:browser", "docs:check"];
 const started = Date.now();
 
 const turbo = createRequire(join(ROOT, "package.json")).resolve("turbo/bin/turbo");

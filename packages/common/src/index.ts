@@ -7,6 +7,7 @@
  * - {@link writeAtomic}, {@link writeAtomicSync}: atomic, flushed file writes (write-file-atomic)
  * - {@link lockFile}, {@link withFileLock}: one process at a time per file (proper-lockfile), one staleness rule
  * - {@link isAccessKey}, {@link accessKeyProblem}, {@link accessKeyNote}, {@link canonicalAccessKey}: the form of an access key
+ * - {@link readAccessToken}, {@link accessTokenFacts}: the form of an access token, read without a key (jose)
  */
 export {
   accessKeyNote,
@@ -16,6 +17,13 @@ export {
   isCanonicalAccessKey,
   NEW_ACCESS_KEY_COMMAND,
 } from "./access-key.js";
+export {
+  type AccessTokenFacts,
+  accessTokenFacts,
+  readAccessToken,
+  TokenFormatError,
+  type TokenReading,
+} from "./access-token.js";
 export { type AtomicWriteOptions, writeAtomic, writeAtomicSync } from "./atomic-write.js";
 export {
   describeHolder,

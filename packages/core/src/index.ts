@@ -7,6 +7,7 @@
  * - {@link formatExpiry}, {@link formatScopes}, {@link maskToken}: output that is readable and safe to share
  * - {@link diagnose}: what went wrong and how to fix it
  * - {@link TOKEN_SCOPES}, {@link TOKEN_LIFETIME_MINUTES}: what an access token can be asked for
+ * - {@link LANGUAGES}, {@link Texts}: the tutorial's languages, for texts shown in either
  */
 
 /** From `@acs-quickstart/common`, re-exported so that steps and the runner need only core. */
@@ -40,5 +41,6 @@ export {
   StateError,
   type StoredIdentity,
 } from "./identity-store.js";
+export { LANGUAGES, type Language, type Texts } from "./language.js";
 export { type ProxyInUse, proxyFor } from "./proxy.js";
 export { SCOPE_CAPABILITIES, TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "./tokens.js";

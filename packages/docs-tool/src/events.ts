@@ -3,7 +3,7 @@
  *
  *     <!-- events: packages/runner/schema/events-v1.json -->
  *     ```json
- *     {"v":1,"event":"identity-created","step":"create-identity","identity":"8:acs:…","shared":true}
+ *     {"v":1,"event":"identity-created","step":"<step id>","identity":"8:acs:…","shared":true}
  *     ```
  *
  * - each line of the block is one event, valid under the schema the marker names (JSON Schema 2020-12);

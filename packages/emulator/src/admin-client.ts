@@ -23,11 +23,34 @@ export interface EmulatorAdminClient {
   jwks(): Promise<unknown>;
 }
 
-export function createEmulatorAdminClient(opts: {
+/** A `/_emulator/` call the emulator answered with an error status (`status`), e.g. 404 from a real resource. */
+export class EmulatorAdminError extends Error {
+  override readonly name = "EmulatorAdminError";
+  constructor(
+    message: string,
+    /** The HTTP status of the answer. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface EmulatorAdminClientOptions {
+  /** The emulator's endpoint, e.g. `https://127.0.0.1:8443/`. */
   endpoint: string;
+  /** The access key every call is signed with (never sent). */
   accessKey: string;
-  ca?: string | Buffer;
-}): EmulatorAdminClient {
+  /** The certificates to trust (they replace Node's default list), e.g. the standalone emulator's cert.pem. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Gives up on a call that has no answer after this many milliseconds (error code `ETIMEDOUT`). Default: none. */
+  timeoutMs?: number;
+}
+
+/**
+ * A client for the `/_emulator/` routes. A call the emulator refuses rejects with an {@link EmulatorAdminError};
+ * a network failure rejects with Node's error (`code` ECONNREFUSED, ENOTFOUND, ETIMEDOUT…).
+ */
+export function createEmulatorAdminClient(opts: EmulatorAdminClientOptions): EmulatorAdminClient {
   const base = new URL(opts.endpoint);
 
   function call(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -52,7 +75,12 @@ export function createEmulatorAdminClient(opts: {
             const raw = Buffer.concat(chunks).toString("utf8");
             const status = res.statusCode ?? 0;
             if (status < 200 || status > 299) {
-              reject(new Error(`Emulator ${method} ${url.pathname} failed with ${status}: ${raw}`));
+              reject(
+                new EmulatorAdminError(
+                  `Emulator ${method} ${url.pathname} failed with ${status}: ${raw}`,
+                  status,
+                ),
+              );
               return;
             }
             try {
@@ -64,6 +92,15 @@ export function createEmulatorAdminClient(opts: {
         },
       );
       req.on("error", reject);
+      if (opts.timeoutMs !== undefined) {
+        const ms = opts.timeoutMs;
+        req.setTimeout(ms, () => {
+          const error = Object.assign(new Error(`No answer from ${url.host} within ${ms} ms.`), {
+            code: "ETIMEDOUT",
+          });
+          req.destroy(error);
+        });
+      }
       req.end(text);
     });
   }

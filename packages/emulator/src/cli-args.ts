@@ -25,6 +25,10 @@ Options:
                            strict (default): an api-version the emulator does not implement is 400
                            UnsupportedApiVersion, as the service answers; loose: a later, unknown one is
                            served with the newest rules (one warning line per version)
+  --log                    print one line per request: time, client address, operation, status, error code,
+                           and for a refused request which part failed (never a token or the access key)
+  --no-dashboard           do not serve the dashboard (by default it is at /_dashboard/, behind a secret
+                           printed at start: open that address, for the trainer only)
   -h, --help               show this help
 
 Environment:
@@ -43,6 +47,10 @@ export interface CliOptions {
   clockSkewMinutes?: number;
   bearer?: "accept" | "reject";
   apiVersionCheck?: ApiVersionCheck;
+  /** One line per request on stdout. */
+  log: boolean;
+  /** Serve the dashboard (default true). */
+  dashboard: boolean;
   help: boolean;
 }
 
@@ -65,6 +73,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         "clock-skew-minutes": { type: "string" },
         bearer: { type: "string" },
         "api-version-check": { type: "string" },
+        log: { type: "boolean" },
+        "no-dashboard": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -72,7 +82,13 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new UsageError((error as Error).message);
   }
   const str = (name: string) => values[name] as string | undefined;
-  const options: CliOptions = { port: DEFAULT_PORT, host: DEFAULT_HOST, help: values.help === true };
+  const options: CliOptions = {
+    port: DEFAULT_PORT,
+    host: DEFAULT_HOST,
+    log: values.log === true,
+    dashboard: values["no-dashboard"] !== true,
+    help: values.help === true,
+  };
   const port = str("port");
   if (port !== undefined) {
     if (!/^\d+$/.test(port) || Number(port) > 65535)

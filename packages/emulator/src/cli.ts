@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type CliOptions, parseCliArgs, USAGE } from "./cli-args.js";
 import type { FaultSpec } from "./faults.js";
 import { parseFaults } from "./index.js";
+import { formatJournalLine } from "./journal-format.js";
 import { defaultStateDir, isLoopback, listeningLine, startStandaloneEmulator } from "./server.js";
 
 async function main(): Promise<number> {
@@ -41,6 +42,8 @@ async function main(): Promise<number> {
       ...(options.bearer !== undefined ? { bearer: options.bearer } : {}),
       ...(options.apiVersionCheck !== undefined ? { apiVersionCheck: options.apiVersionCheck } : {}),
       ...(faults ? { faults } : {}),
+      dashboard: options.dashboard,
+      ...(options.log ? { onRequest: (event) => process.stdout.write(`${formatJournalLine(event)}\n`) } : {}),
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
@@ -85,6 +88,9 @@ async function main(): Promise<number> {
           `so share it only with the room) and ${join(running.stateDir, "cert.pem")} (they trust it with\n` +
           "NODE_EXTRA_CA_CERTS=<its path on their machine>). Their machines must reach " +
           `${running.url}.\n`) +
+      (running.dashboard
+        ? `Dashboard (for the trainer only: the address holds its secret): ${running.dashboard.url}\n`
+        : "") +
       `${listeningLine(running)}\n`,
   );
   return -1; // keep running

@@ -17,7 +17,7 @@ import {
   type ServiceError,
   ServiceErrorException,
 } from "./catalogue.js";
-import type { RequestJournal, RequestJournalEvent } from "./journal.js";
+import type { OperationFacts, RequestJournal, RequestJournalEvent } from "./journal.js";
 import type {
   Answer,
   Authenticator,
@@ -65,6 +65,8 @@ interface Trace {
   errorCode?: string;
   fault?: boolean;
   dropped?: "reset" | "gone";
+  /** What the operation said about the request (OperationContext.note). */
+  facts?: OperationFacts;
 }
 
 /** How this request is answered: the route's header and error shape, HEAD, the timing. */
@@ -198,6 +200,9 @@ export function createHandler(options: HandlerOptions): (request: WireRequest) =
       principal: "principal" in outcome ? outcome.principal : undefined,
       resource,
       json: () => parseObject(request.body),
+      note: (facts) => {
+        if (journal.active) reply.trace.facts = { ...reply.trace.facts, ...facts };
+      },
     };
     const answered = operation.handle(context);
     return success(answered instanceof Promise ? await answered : answered, reply);
@@ -365,6 +370,7 @@ function journalEvent(
     durationMs: performance.now() - reply.started,
     ...(request.clientAddress !== undefined ? { clientAddress: request.clientAddress } : {}),
     ...(reply.clientRequestId !== undefined ? { clientRequestId: reply.clientRequestId } : {}),
+    ...trace.facts,
   };
 }
 

@@ -5,7 +5,12 @@
 
 /** The one rule for an access key (from @acs-quickstart/common), for the runner's ACS_EMULATOR_ACCESS_KEY. */
 export { isAccessKey } from "@acs-quickstart/common";
-export { createEmulatorAdminClient, type EmulatorAdminClient } from "./admin-client.js";
+export {
+  createEmulatorAdminClient,
+  type EmulatorAdminClient,
+  type EmulatorAdminClientOptions,
+  EmulatorAdminError,
+} from "./admin-client.js";
 export {
   API_VERSION_CHECKS,
   API_VERSIONS,

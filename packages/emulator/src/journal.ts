@@ -41,7 +41,25 @@ export interface RequestJournalEvent {
   clientAddress?: string;
   /** The request's `x-ms-client-request-id`, when sent. */
   clientRequestId?: string;
+  /** The identity the request is about: the one in its path, or the one a create made (its `id`). */
+  identity?: string;
+  /** The scopes it asked for, as sent (`scopes`, or a create's `createTokenWithScopes`), when a list of strings. */
+  scopes?: string[];
+  /** The token lifetime it asked for (`expiresInMinutes`, in minutes), when one was sent. */
+  expiresInMinutes?: number;
+  /**
+   * The access token the answer carried (issue, create with a token, Teams exchange). A SECRET, in this
+   * process only: a listener that shows events masks it, and never logs or sends it (the dashboard keeps the
+   * latest ones to reveal on request).
+   */
+  accessToken?: string;
 }
+
+/** What an operation tells the journal about its request (see RequestJournalEvent). */
+export type OperationFacts = Pick<
+  RequestJournalEvent,
+  "identity" | "scopes" | "expiresInMinutes" | "accessToken"
+>;
 
 export type RequestJournalListener = (event: RequestJournalEvent) => void;
 

@@ -7,8 +7,10 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { makeStateDir, stateDir as quickstartStateDir, writeAtomicSync } from "@acs-quickstart/common";
 import { ensureCertificate } from "./certificate.js";
+import { createDashboard, type Dashboard } from "./dashboard.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
 import { BODY_LIMIT_BYTES } from "./handler.js";
 import type { WireRequest, WireResponse } from "./wire.js";
@@ -30,6 +32,8 @@ export interface StandaloneOptions extends EmulatorOptions {
   stateDir?: string;
   /** Also write/update COMMUNICATION_SERVICES_CONNECTION_STRING and NODE_EXTRA_CA_CERTS in this dotenv file. */
   envFile?: string;
+  /** Serve the dashboard under `/_dashboard/` (./dashboard.ts). Default false (`npm run emulator` turns it on). */
+  dashboard?: boolean;
 }
 
 export interface StandaloneEmulator {
@@ -43,6 +47,8 @@ export interface StandaloneEmulator {
   connectionEnvPath: string;
   stateDir: string;
   emulator: Emulator;
+  /** With `dashboard: true`: its address with the secret (print it for the trainer only), and the secret. */
+  dashboard?: { url: string; secret: string };
   close(): Promise<void>;
 }
 
@@ -77,6 +83,7 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
     publicHost: givenPublicHost,
     stateDir: givenDir,
     envFile,
+    dashboard: withDashboard,
     ...emulatorOptions
   } = opts;
   const host = wantedHost ?? DEFAULT_HOST;
@@ -89,9 +96,13 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
   const certificate = await ensureCertificate(stateDir, Date.now(), names);
   const emulator = await createEmulator({ stateFile: join(stateDir, "state.json"), ...emulatorOptions });
 
+  let dashboard: Dashboard | undefined;
   const server = createServer(
     { key: certificate.keyPem, cert: certificate.certPem, keepAlive: true },
-    (req, res) => serve(emulator, req, res),
+    (req, res) => {
+      if (dashboard && /^\/_dashboard(?:[/?]|$)/.test(req.url ?? "")) serveDashboard(dashboard, req, res);
+      else serve(emulator, req, res);
+    },
   );
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolveListen, reject) => {
@@ -112,6 +123,7 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
   const connectionEnvPath = join(stateDir, "connection.env");
   writeEnvFile(connectionEnvPath, lines);
   if (envFile) writeEnvFile(resolve(envFile), lines);
+  if (withDashboard) dashboard = createDashboard(emulator, { endpoint: url });
 
   let closing: Promise<void> | undefined;
   return {
@@ -124,8 +136,10 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
     connectionEnvPath,
     stateDir,
     emulator,
+    ...(dashboard ? { dashboard: { url: dashboard.url, secret: dashboard.secret } } : {}),
     close: () => {
       closing ??= (async () => {
+        dashboard?.close();
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeAllConnections();
@@ -183,6 +197,50 @@ function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): v
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * A dashboard request: a small Fetch Request (a few per page view, not the service's hot path) to the dashboard's
+ * handler, and its answer back; the live event stream is piped as it comes, until the browser goes away.
+ */
+function serveDashboard(dashboard: Dashboard, req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+    else req.socket.destroy();
+  });
+  req.on("end", async () => {
+    const method = (req.method ?? "GET").toUpperCase();
+    const headers = new Headers();
+    for (const name of ["accept", "cookie", "content-type", "x-acs-dashboard", "x-dashboard-secret"]) {
+      const value = req.headers[name];
+      if (typeof value === "string") headers.set(name, value);
+    }
+    try {
+      const response = await dashboard.handle(
+        new Request(`https://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+          method,
+          headers,
+          ...(method !== "GET" && method !== "HEAD" && chunks.length > 0
+            ? { body: Buffer.concat(chunks) }
+            : {}),
+        }),
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (!response.body) res.end();
+      else if ((response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+        const stream = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+        res.on("close", () => stream.destroy());
+        stream.pipe(res);
+      } else res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      console.error("ACS emulator: the dashboard failed to answer", error);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    }
+  });
+}
 
 /** A WireRequest over node:http's request (a class: one shape for every request, the signal on its prototype). */
 class NodeWireRequest implements WireRequest {

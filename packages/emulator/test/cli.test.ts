@@ -12,7 +12,8 @@ const execFileAsync = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "acs-emulator-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
+// A first start bundles the CLI and makes a certificate: on a cold, busy 2-core CI machine that can take long.
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 45_000): Promise<RegExpExecArray> {
   return new Promise((resolveLine, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`no match for ${pattern} in: ${out}`)), timeoutMs);
@@ -184,9 +185,14 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
         envFile,
         "--state-dir",
         join(dir, "state"),
+        "--log",
       ],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
+    let printed = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
     try {
       const [, url] = await waitForLine(child, /^ACS emulator listening on (https:\/\/127\.0\.0\.1:\d+)$/m);
       const env = Object.fromEntries(
@@ -210,13 +216,33 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
         expect({ name, ...results[name] }).toMatchObject({ name, ...expected });
       }
 
+      // The dashboard's address with its secret, printed at start; with --log, one line per request; never the
+      // access key or a token.
+      expect(printed).toMatch(
+        new RegExp(
+          `^Dashboard \\(for the trainer only: the address holds its secret\\): ${url}/_dashboard/\\?secret=[\\w-]{43}$`,
+          "m",
+        ),
+      );
+      expect(printed).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} {2}127\.0\.0\.1 +POST createIdentity +201 {2}[\d.]+ ms$/m,
+      );
+      expect(printed).toMatch(
+        / POST createIdentity +401 Denied {2}[\d.]+ ms {2}signature: The signature does not match/,
+      );
+      expect(printed).toMatch(/ DELETE deleteIdentity +204 /);
+      expect(printed).not.toContain(
+        env.COMMUNICATION_SERVICES_CONNECTION_STRING?.split("accesskey=")[1] ?? "?",
+      );
+      expect(printed).not.toMatch(/eyJ[\w-]+\.eyJ/);
+
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
     } finally {
       child.kill("SIGKILL");
     }
-  });
+  }, 60_000);
 
   it("rejects a usage error with a clear message and exit code 2, without a stack trace", async () => {
     const result = await execFileAsync(
@@ -260,8 +286,11 @@ describe("CLI arguments", () => {
       stateDir: "s",
       bearer: "reject",
       clockSkewMinutes: 5,
+      log: false,
+      dashboard: true,
       help: false,
     });
+    expect(parseCliArgs(["--log", "--no-dashboard"])).toMatchObject({ log: true, dashboard: false });
     expect(parseCliArgs([])).toMatchObject({ port: 8443, host: "127.0.0.1", help: false });
     expect(parseCliArgs(["--help"]).help).toBe(true);
   });

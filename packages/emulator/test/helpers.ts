@@ -148,3 +148,18 @@ export async function handleCall(
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
+
+/** Every route of the dashboard (and one it does not have): each needs the secret. */
+export const DASHBOARD_ROUTES: ReadonlyArray<readonly [method: string, path: string]> = [
+  ["GET", "/_dashboard"],
+  ["GET", "/_dashboard/"],
+  ["GET", "/_dashboard/app.js"],
+  ["GET", "/_dashboard/style.css"],
+  ["GET", "/_dashboard/api/state"],
+  ["GET", "/_dashboard/api/events"],
+  ["POST", "/_dashboard/api/reset"],
+  ["POST", "/_dashboard/api/faults"],
+  ["DELETE", "/_dashboard/api/faults"],
+  ["POST", "/_dashboard/api/tokens/x/reveal"],
+  ["GET", "/_dashboard/no-such-thing"],
+];

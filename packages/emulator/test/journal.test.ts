@@ -46,6 +46,7 @@ describe("the request journal", () => {
       status: 201,
       durationMs: expect.any(Number),
       clientRequestId: "req-1",
+      identity: res.json().identity.id,
     });
     expect(event?.time).toBeGreaterThanOrEqual(before - 1);
     expect(event?.time).toBeLessThanOrEqual(Date.now() + 1);
@@ -92,6 +93,84 @@ describe("the request journal", () => {
       [401, "IdentityNotOwned", undefined, undefined],
     ]);
     expect(events[2]).toMatchObject({ operation: "issueAccessToken", path: issue.split("?")[0] });
+  });
+
+  it("records what an operation asked for: its identity, scopes and lifetime as sent, and the token answered", async () => {
+    listen();
+    const created = (
+      await call({
+        method: "POST",
+        path: `/identities?${V}`,
+        body: '{"createTokenWithScopes":["chat","voip"]}',
+      })
+    ).json();
+    const id = created.identity.id as string;
+    const path = (action: string) => `/identities/${encodeURIComponent(id)}${action}?${V}`;
+    const issued = (
+      await call({
+        method: "POST",
+        path: path("/:issueAccessToken"),
+        body: '{"scopes":["voip"],"expiresInMinutes":90}',
+      })
+    ).json();
+    // A lifetime the service refuses is journaled as asked, with the error.
+    await call({
+      method: "POST",
+      path: path("/:issueAccessToken"),
+      body: '{"scopes":["voip"],"expiresInMinutes":30}',
+    });
+    await call({ method: "POST", path: path("/:revokeAccessTokens") });
+    await call({ method: "DELETE", path: path("") });
+    const facts = events.map(({ operation, status, identity, scopes, expiresInMinutes, accessToken }) => ({
+      operation,
+      status,
+      identity,
+      scopes,
+      expiresInMinutes,
+      accessToken,
+    }));
+    expect(facts).toEqual([
+      {
+        operation: "createIdentity",
+        status: 201,
+        identity: id,
+        scopes: ["chat", "voip"],
+        expiresInMinutes: undefined,
+        accessToken: created.accessToken.token,
+      },
+      {
+        operation: "issueAccessToken",
+        status: 200,
+        identity: id,
+        scopes: ["voip"],
+        expiresInMinutes: 90,
+        accessToken: issued.token,
+      },
+      {
+        operation: "issueAccessToken",
+        status: 400,
+        identity: id,
+        scopes: ["voip"],
+        expiresInMinutes: 30,
+        accessToken: undefined,
+      },
+      {
+        operation: "revokeAccessTokens",
+        status: 204,
+        identity: id,
+        scopes: undefined,
+        expiresInMinutes: undefined,
+        accessToken: undefined,
+      },
+      {
+        operation: "deleteIdentity",
+        status: 204,
+        identity: id,
+        scopes: undefined,
+        expiresInMinutes: undefined,
+        accessToken: undefined,
+      },
+    ]);
   });
 
   it("tells admin routes, wrong methods and unmatched paths apart", async () => {

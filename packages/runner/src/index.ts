@@ -16,11 +16,14 @@ export {
   UsageError,
   usage,
 } from "./cli.js";
-export { readRegion, regions } from "./regions.js";
+export { capturingConsole } from "./console.js";
+export { fromRoot } from "./modes.js";
+export { type RegionSpan, readRegion, regionSpans, regions } from "./regions.js";
 export { EXIT, type RunIO, runQuickstart } from "./run.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, SETTINGS, type Settings } from "./settings.js";
 export { HANDLED_SIGNALS, signalExitCode } from "./signals.js";
 export {
+  type ExpectedRequest,
   findStep,
   type IdentityOperation,
   PARTS,
@@ -30,6 +33,7 @@ export {
   STEPS,
   type StepCheck,
   type StepContext,
+  type StepExercise,
   type StepId,
   type StepService,
   type StepSession,

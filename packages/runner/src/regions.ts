@@ -14,18 +14,36 @@ function missing(file: string, name: string): never {
 
 /** All regions of a source file, by name. */
 export function regions(file: string, source: string): Map<string, string> {
-  const found = new Map<string, string>();
   const lines = source.split(/\r?\n/);
-  let open: { name: string; start: number } | undefined;
-  lines.forEach((line, index) => {
-    const start = /^\s*\/\/ #region (\S+)\s*$/.exec(line);
+  return new Map(
+    regionSpans(file, source).map((span) => [span.name, dedent(lines.slice(span.start + 1, span.end))]),
+  );
+}
+
+/** Where a region is in its file: the 0-based lines of its `// #region` and `// #endregion` markers. */
+export interface RegionSpan {
+  name: string;
+  /** The line of `// #region NAME`. */
+  start: number;
+  /** The line of `// #endregion`. */
+  end: number;
+  /** The marker's indentation. */
+  indent: string;
+}
+
+/** The regions of a source file, in order. Throws when one is nested, unopened or never closed. */
+export function regionSpans(file: string, source: string): RegionSpan[] {
+  const found: RegionSpan[] = [];
+  let open: Omit<RegionSpan, "end"> | undefined;
+  source.split(/\r?\n/).forEach((line, index) => {
+    const start = /^(\s*)\/\/ #region (\S+)\s*$/.exec(line);
     if (start) {
       if (open)
-        throw new Error(`${file}:${index + 1}: region '${start[1]}' opens inside region '${open.name}'.`);
-      open = { name: start[1] as string, start: index + 1 };
+        throw new Error(`${file}:${index + 1}: region '${start[2]}' opens inside region '${open.name}'.`);
+      open = { name: start[2] as string, start: index, indent: start[1] as string };
     } else if (/^\s*\/\/ #endregion\b/.test(line)) {
       if (!open) throw new Error(`${file}:${index + 1}: #endregion without a #region.`);
-      found.set(open.name, dedent(lines.slice(open.start, index)));
+      found.push({ ...open, end: index });
       open = undefined;
     }
   });

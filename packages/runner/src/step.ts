@@ -2,6 +2,7 @@
  * The shape of a tutorial step as the runner sees it, and what the runner hands to a step when it runs it.
  * Samples know nothing of this: a step's `run` hook (in ./steps.ts) calls the sample's tutorial functions.
  */
+import type { Texts } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type {
   CommunicationIdentityClient,
@@ -110,6 +111,32 @@ export interface StepCheck {
   after?(context: StepContext): Promise<void>;
 }
 
+/**
+ * A request of the Identity API that a step's tutorial code must send, as `npm run exercise -- verify` checks
+ * it in the emulator's journal. Requests on an existing identity (issue, revoke, delete) must name the identity
+ * the step is given.
+ */
+export interface ExpectedRequest {
+  readonly operation: IdentityOperation;
+  /**
+   * The scopes of the token it asks for: those the step is given (`scopes` in {@link StepContext}), or no token
+   * at all (`none`: a create without `createTokenWithScopes`).
+   */
+  readonly scopes?: "given" | "none";
+  /** The token's lifetime: not sent (`default`: 24 hours), or the one the step is given (`expiresInMinutes`). */
+  readonly lifetime?: "default" | "given";
+}
+
+/** The step as an exercise (`npm run exercise`): its tutorial code becomes the learner's to write. */
+export interface StepExercise {
+  /** What to write in each `// #region` of the step's source, by region name (the TODO that replaces it). */
+  readonly tasks: Readonly<Record<string, Texts>>;
+  /** The Identity API requests the code must send, in order. */
+  readonly requests: readonly ExpectedRequest[];
+  /** Hints, from a nudge to nearly the answer (`npm run exercise -- hint` shows one more each time). */
+  readonly hints: readonly Texts[];
+}
+
 /** A tutorial step: where it lives, what the runner must know about it, and how to run it. */
 export interface TutorialStep {
   /** Stable id, used on the command line (`--step ID`) and in JSON events. */
@@ -135,5 +162,7 @@ export interface TutorialStep {
   readonly checks?: readonly StepCheck[];
   /** Servers the step needs (e.g. the token service), started before it and stopped after it. */
   readonly services?: readonly StepService[];
+  /** The step as an exercise; a step without one cannot be practised with `npm run exercise`. */
+  readonly exercise?: StepExercise;
   run(context: StepContext): Promise<void>;
 }

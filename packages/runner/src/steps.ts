@@ -38,10 +38,12 @@ import { within } from "./clock.js";
 import type { StepContext, StepService, TutorialStep, VirtualClock } from "./step.js";
 
 export type {
+  ExpectedRequest,
   IdentityOperation,
   RunningService,
   StepCheck,
   StepContext,
+  StepExercise,
   StepService,
   StepSession,
   TutorialStep,
@@ -93,6 +95,27 @@ export const STEPS = [
     async run({ client, session }) {
       await session.created(await createIdentity(client), { shared: true });
     },
+    exercise: {
+      tasks: {
+        "create-identity": {
+          en: "Create a Communication Services identity (no access token yet) and print its ID: `Created an identity with ID: <id>`.",
+          "zh-CN":
+            "创建一个通信服务标识（暂不颁发访问令牌），并打印它的 ID：`Created an identity with ID: <id>`。",
+        },
+      },
+      requests: [{ operation: "createIdentity", scopes: "none" }],
+      hints: [
+        {
+          en: "`identityClient` is a CommunicationIdentityClient. Which of its methods creates a user, and nothing else?",
+          "zh-CN": "`identityClient` 是一个 CommunicationIdentityClient。它的哪个方法只创建用户、不做别的？",
+        },
+        {
+          en: "`await identityClient.createUser()` resolves to a CommunicationUserIdentifier: its ID is `communicationUserId`.",
+          "zh-CN":
+            "`await identityClient.createUser()` 返回 CommunicationUserIdentifier：它的 ID 是 `communicationUserId`。",
+        },
+      ],
+    },
   },
   {
     id: "issue-access-token",
@@ -108,6 +131,39 @@ export const STEPS = [
       session.tokenIssued(identity, await issueAccessToken(client, identity, scopes), scopes);
       const custom = await issueAccessTokenWithCustomExpiration(client, identity, scopes, expiresInMinutes);
       session.tokenIssued(identity, custom, scopes);
+    },
+    exercise: {
+      tasks: {
+        "issue-access-token": {
+          en: "Issue an access token for `identityResponse` with the scopes in `scopes` and the default lifetime (24 hours). Print when it expires (formatExpiry) and the token masked (maskToken): never in full.",
+          "zh-CN":
+            "为 `identityResponse` 颁发一个访问令牌，作用域为 `scopes`，使用默认有效期（24 小时）。打印过期时间（formatExpiry）和遮盖后的令牌（maskToken），不要打印完整令牌。",
+        },
+        "issue-access-token-custom-expiration": {
+          en: "Issue another access token for `identityResponse` with the scopes in `scopes`, valid for `tokenExpiresInMinutes` minutes (60 to 1440). Print its expiry and the token masked.",
+          "zh-CN":
+            "再为 `identityResponse` 颁发一个访问令牌，作用域为 `scopes`，有效期为 `tokenExpiresInMinutes` 分钟（60 到 1440）。打印过期时间和遮盖后的令牌。",
+        },
+      },
+      requests: [
+        { operation: "issueAccessToken", scopes: "given", lifetime: "default" },
+        { operation: "issueAccessToken", scopes: "given", lifetime: "given" },
+      ],
+      hints: [
+        {
+          en: "`identityClient.getToken(identity, scopes)` issues a token; it resolves to `{ token, expiresOn }`.",
+          "zh-CN": "`identityClient.getToken(identity, scopes)` 颁发令牌，返回 `{ token, expiresOn }`。",
+        },
+        {
+          en: "Use the `scopes` parameter, not a list of your own: the caller chooses them (`npm run quickstart -- --scopes chat,voip`).",
+          "zh-CN":
+            "使用参数 `scopes`，不要自己写一个列表：作用域由调用者决定（`npm run quickstart -- --scopes chat,voip`）。",
+        },
+        {
+          en: "A custom lifetime is the third argument of getToken: `{ tokenExpiresInMinutes }`.",
+          "zh-CN": "自定义有效期是 getToken 的第三个参数：`{ tokenExpiresInMinutes }`。",
+        },
+      ],
     },
   },
   {
@@ -126,6 +182,27 @@ export const STEPS = [
       await session.created(user);
       session.tokenIssued(user, accessToken, scopes);
     },
+    exercise: {
+      tasks: {
+        "create-identity-and-token": {
+          en: "In ONE request, create an identity and issue its access token with `scopes` and `tokenOptions` (the custom lifetime). Keep the answer in `identityTokenResponse`; print the identity's ID, the expiry and the token masked.",
+          "zh-CN":
+            "只用一个请求：创建标识并为它颁发访问令牌，作用域为 `scopes`，选项为 `tokenOptions`（自定义有效期）。把结果保存在 `identityTokenResponse` 中；打印标识的 ID、过期时间和遮盖后的令牌。",
+        },
+      },
+      requests: [{ operation: "createIdentity", scopes: "given", lifetime: "given" }],
+      hints: [
+        {
+          en: "One request does both: look for a client method whose name says 'user and token'.",
+          "zh-CN": "一个请求就能完成两件事：找一个名字里有 “user and token” 的客户端方法。",
+        },
+        {
+          en: "`identityClient.createUserAndToken(scopes, tokenOptions)` resolves to `{ user, token, expiresOn }`.",
+          "zh-CN":
+            "`identityClient.createUserAndToken(scopes, tokenOptions)` 返回 `{ user, token, expiresOn }`。",
+        },
+      ],
+    },
   },
   {
     id: "refresh-access-token",
@@ -143,6 +220,26 @@ export const STEPS = [
       });
       session.tokenIssued(identity, refreshed, scopes);
     },
+    exercise: {
+      tasks: {
+        "refresh-access-token": {
+          en: "Refresh: issue a new access token for the stored identity `identityResponse`, with `scopes` and `tokenOptions`. Keep it in `refreshedTokenResponse`; print the identity's ID, the new expiry and the token masked.",
+          "zh-CN":
+            "刷新：为保存下来的标识 `identityResponse` 颁发一个新的访问令牌，使用 `scopes` 和 `tokenOptions`。把结果保存在 `refreshedTokenResponse` 中；打印标识的 ID、新的过期时间和遮盖后的令牌。",
+        },
+      },
+      requests: [{ operation: "issueAccessToken", scopes: "given", lifetime: "given" }],
+      hints: [
+        {
+          en: "Refreshing is no special call: it is the request of step 2 again, for the identity you kept.",
+          "zh-CN": "刷新不是一个特别的调用：就是再发一次第 2 步的请求，对象是你保存的标识。",
+        },
+        {
+          en: "`identityClient.getToken(identityResponse, scopes, tokenOptions)`: the options carry the lifetime.",
+          "zh-CN": "`identityClient.getToken(identityResponse, scopes, tokenOptions)`：有效期在选项里。",
+        },
+      ],
+    },
   },
   {
     id: "revoke-access-tokens",
@@ -156,6 +253,25 @@ export const STEPS = [
     checks: [revocationCheck],
     async run({ client, session }) {
       await revokeAccessTokens(client, await session.identity());
+    },
+    exercise: {
+      tasks: {
+        "revoke-access-tokens": {
+          en: "Revoke every access token of `identityResponse` (the identity itself stays), then print that you did.",
+          "zh-CN": "撤销 `identityResponse` 的所有访问令牌（标识本身保留），然后打印已经撤销。",
+        },
+      },
+      requests: [{ operation: "revokeAccessTokens" }],
+      hints: [
+        {
+          en: "Revoking is about tokens, not the identity: which client method revokes tokens?",
+          "zh-CN": "撤销针对的是令牌，不是标识：哪个客户端方法用来撤销令牌？",
+        },
+        {
+          en: "`await identityClient.revokeTokens(identityResponse)`: every token issued before it stops working.",
+          "zh-CN": "`await identityClient.revokeTokens(identityResponse)`：之前颁发的所有令牌都会失效。",
+        },
+      ],
     },
   },
   {
@@ -171,6 +287,25 @@ export const STEPS = [
       const identity = await session.identity();
       await deleteIdentity(client, identity);
       await session.deleted(identity);
+    },
+    exercise: {
+      tasks: {
+        "delete-identity": {
+          en: "Delete the identity `identityResponse` (its access tokens stop working with it), then print its ID.",
+          "zh-CN": "删除标识 `identityResponse`（它的访问令牌也随之失效），然后打印它的 ID。",
+        },
+      },
+      requests: [{ operation: "deleteIdentity" }],
+      hints: [
+        {
+          en: "Deleting is how an identity is cleaned up: after it, no token can be issued for it.",
+          "zh-CN": "删除就是清理标识：删除之后，不能再为它颁发令牌。",
+        },
+        {
+          en: "`await identityClient.deleteUser(identityResponse)`.",
+          "zh-CN": "`await identityClient.deleteUser(identityResponse)`。",
+        },
+      ],
     },
   },
   {

@@ -51,6 +51,21 @@ describe("the npm test summary", () => {
     expect(text).toContain("Typecheck, lint and docs:check passed.");
   });
 
+  it("counts a package's other suites (the emulator's browser tests, a task of their own) under the package", () => {
+    const root = repository({
+      core: { passed: 5, startTime: started },
+      emulator: { passed: 300, startTime: started - 60_000 },
+    });
+    writeFileSync(
+      join(root, "packages", "emulator", ".vitest", "browser-results.json"),
+      JSON.stringify({ numPassedTests: 7, numPendingTests: 0, numTodoTests: 0, startTime: started + 10 }),
+    );
+    const text = summarise(root, started);
+    expect(text).toContain("Tests: 312 passed, in 2 packages");
+    expect(text).toMatch(/ran now: +core 5, emulator browser 7\n/);
+    expect(text).toMatch(/replayed from turbo cache: emulator 300 /);
+  });
+
   it("all replayed: says no test ran now", () => {
     const root = repository({ core: { passed: 10, startTime: started - 5 } });
     const text = summarise(root, started);

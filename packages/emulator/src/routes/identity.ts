@@ -17,6 +17,7 @@ import {
   EXPIRES_IN_MINUTES_MIN,
   fail,
 } from "../catalogue.js";
+import type { OperationFacts } from "../journal.js";
 import type { IdentityRecord, IdentityService } from "../service.js";
 import { formatLastTokenIssuedAt } from "../tokens.js";
 import type { Answer, OperationContext, RouteModule } from "./types.js";
@@ -77,15 +78,18 @@ export const identityRoutes: RouteModule = {
  * still answers 201 (recorded; the spec says 200). The identity is shown as found or created, before this call's
  * token (recorded: a new identity with a token has no `lastTokenIssuedAt`).
  */
-async function createIdentity({ json, apiVersion, resource }: OperationContext): Promise<Answer> {
+async function createIdentity({ json, apiVersion, resource, note }: OperationContext): Promise<Answer> {
   const input = json();
+  note(askedFor(input.createTokenWithScopes, input.expiresInMinutes));
   const customId = hasCustomId(apiVersion) ? optionalCustomId(input.customId) : undefined;
   const scopes = optionalScopes(input.createTokenWithScopes, apiVersion);
   const minutes = scopes ? expiresInMinutes(input.expiresInMinutes, apiVersion) : undefined;
   const record = resource.service.createIdentity(customId);
+  note({ identity: record.id });
   const identity = identityView(record, apiVersion);
   if (!scopes || minutes === undefined) return { status: 201, body: { identity } };
   const { token, expiresOn } = await resource.service.issueAccessToken(record.id, scopes, minutes);
+  note({ accessToken: token });
   return { status: 201, body: { identity, accessToken: { token, expiresOn } } };
 }
 
@@ -95,33 +99,53 @@ function getIdentity({ params, apiVersion, resource }: OperationContext): Answer
 }
 
 /** `POST /identities/{id}/:issueAccessToken`: 200 `{"token","expiresOn"}`. */
-async function issueAccessToken({ params, json, apiVersion, resource }: OperationContext): Promise<Answer> {
+async function issueAccessToken({
+  params,
+  json,
+  apiVersion,
+  resource,
+  note,
+}: OperationContext): Promise<Answer> {
   const id = params.id ?? "";
+  note({ identity: id });
   resource.service.ownedIdentity(id);
   const input = json();
+  note(askedFor(input.scopes, input.expiresInMinutes));
   if (input.scopes === undefined || input.scopes === null) fail(catalogue.scopesMissing());
   const scopes = requiredScopes(input.scopes, apiVersion, "scopes");
   const minutes = expiresInMinutes(input.expiresInMinutes, apiVersion);
   const { token, expiresOn } = await resource.service.issueAccessToken(id, scopes, minutes);
+  note({ accessToken: token });
   return { status: 200, body: { token, expiresOn } };
 }
 
 /** `POST /identities/{id}/:revokeAccessTokens`: 204. */
-function revokeAccessTokens({ params, resource }: OperationContext): Answer {
+function revokeAccessTokens({ params, resource, note }: OperationContext): Answer {
+  note({ identity: params.id ?? "" });
   resource.service.revokeAccessTokens(params.id ?? "");
   return { status: 204 };
 }
 
 /** `DELETE /identities/{id}`: 204. */
-function deleteIdentity({ params, resource }: OperationContext): Answer {
+function deleteIdentity({ params, resource, note }: OperationContext): Answer {
+  note({ identity: params.id ?? "" });
   resource.service.deleteIdentity(params.id ?? "");
   return { status: 204 };
 }
 
 /** `POST /teamsUser/:exchangeAccessToken`: 200 `{"token","expiresOn"}`. */
-async function exchangeTeamsToken({ json, resource }: OperationContext): Promise<Answer> {
+async function exchangeTeamsToken({ json, resource, note }: OperationContext): Promise<Answer> {
   const { token, expiresOn } = await exchange(resource.service, json(), resource.settings.now());
+  note({ accessToken: token });
   return { status: 200, body: { token, expiresOn } };
+}
+
+/** The journal's facts of what a request asked for, as sent: scopes (a list of strings) and a lifetime (a number). */
+function askedFor(scopes: unknown, minutes: unknown): OperationFacts {
+  return {
+    ...(Array.isArray(scopes) && scopes.every((s) => typeof s === "string") ? { scopes: [...scopes] } : {}),
+    ...(typeof minutes === "number" ? { expiresInMinutes: minutes } : {}),
+  };
 }
 
 /**

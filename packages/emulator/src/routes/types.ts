@@ -6,6 +6,7 @@
 import type { ServiceError } from "../catalogue.js";
 import type { ChatModel } from "../chat/model.js";
 import type { FaultBook } from "../faults.js";
+import type { OperationFacts } from "../journal.js";
 import type { IdentityService } from "../service.js";
 import type { WireRequest } from "../wire.js";
 
@@ -49,6 +50,11 @@ export interface OperationContext {
   readonly resource: EmulatedResource;
   /** The body as a JSON object: `{}` for no body or `null`; anything else is a 400 ValidationError. */
   json(): Record<string, unknown>;
+  /**
+   * Tells the request journal what the request is about (its identity, scopes, lifetime, the token answered).
+   * Call it as soon as a fact is known: a request that fails later is journaled with what it asked for.
+   */
+  note(facts: OperationFacts): void;
 }
 
 export interface Operation {
