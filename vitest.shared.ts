@@ -3,11 +3,14 @@
  * {@link project}; the root `vitest.config.ts` lists them all (`npx vitest` at the root runs everything),
  * and `npm test` runs each package's own `test` task through turbo.
  */
+import { fileURLToPath } from "node:url";
 import { defineProject, type UserWorkspaceConfig } from "vitest/config";
 
 type TestOptions = NonNullable<UserWorkspaceConfig["test"]>;
 
-export function project(name: string, test: TestOptions = {}): UserWorkspaceConfig {
+const TMPDIR_SETUP = fileURLToPath(new URL("./vitest.tmpdir.ts", import.meta.url));
+
+export function project(name: string, { globalSetup, ...test }: TestOptions = {}): UserWorkspaceConfig {
   return defineProject({
     test: {
       name,
@@ -19,6 +22,8 @@ export function project(name: string, test: TestOptions = {}): UserWorkspaceConf
         COMMUNICATION_SERVICES_ACCESS_KEY: "",
       },
       restoreMocks: true,
+      // Temporary files in one folder per run, removed at its end (vitest.tmpdir.ts).
+      globalSetup: [TMPDIR_SETUP, ...(globalSetup === undefined ? [] : [globalSetup].flat())],
       // Generous: a cold clone on 2 busy cores is several times slower than a warm laptop.
       testTimeout: 20_000,
       // Set-up that makes keys (a certificate, a signing key) or starts servers: as generous.

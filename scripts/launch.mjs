@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 /**
- * Runs one of the project's TypeScript entry points: `node scripts/launch.mjs scripts/quickstart.ts [args]`.
+ * Runs one of the project's TypeScript entry points: `node scripts/launch.mjs -- scripts/quickstart.ts [args]`.
+ *
+ * The `--` (optional) is what the npm scripts write: Node.js 20 and later read `--env-file` anywhere on their
+ * command line, also after the script's name (nodejs/node#54232), and stop looking at a `--`; without it,
+ * `npm run quickstart -- --env-file .env.room` would be Node's own option (exit 9 when the file is missing, and
+ * the file loaded as if the shell had set it). The entry never sees that `--`.
  *
  * First it checks the Node.js version, with nothing else loaded yet: on a Node.js older than the project
  * supports, one line and exit 2 (a configuration error), instead of whatever the first newer feature would
@@ -14,4 +19,5 @@ if (tooOld) {
   process.stderr.write(`${tooOld}\n`);
   process.exit(2);
 }
+if (process.argv[2] === "--") process.argv.splice(2, 1);
 import("./launch-bundled.mjs");

@@ -7,6 +7,8 @@
  * - {@link writeAtomic}, {@link writeAtomicSync}: atomic, flushed file writes (write-file-atomic)
  * - {@link lockFile}, {@link withFileLock}: one process at a time per file (proper-lockfile), one staleness rule
  * - {@link isAccessKey}, {@link accessKeyProblem}, {@link accessKeyNote}, {@link canonicalAccessKey}: the form of an access key
+ * - {@link gitWouldCommit}, {@link refuseCommittable}: no secret is written where git would commit it
+ * - {@link optionsTakenByNpm}: options npm took for itself (`npm run x --opt` without `--`)
  * - {@link readAccessToken}, {@link accessTokenFacts}: the form of an access token, read without a key (jose)
  */
 export {
@@ -25,6 +27,7 @@ export {
   type TokenReading,
 } from "./access-token.js";
 export { type AtomicWriteOptions, writeAtomic, writeAtomicSync } from "./atomic-write.js";
+export { CommittablePathError, gitWouldCommit, refuseCommittable } from "./committable.js";
 export {
   describeHolder,
   type FileLock,
@@ -36,6 +39,7 @@ export {
   readLockHolder,
   withFileLock,
 } from "./lock.js";
+export { type NpmTakableOption, optionsTakenByNpm } from "./npm-options.js";
 export {
   makeStateDir,
   repoRoot,

@@ -37,6 +37,30 @@ Environment:
 
 export class UsageError extends Error {}
 
+/** The one line a usage error ends with, instead of the whole help. */
+export const HELP_POINTER = "Run `npm run emulator -- --help` for the options.";
+
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "public-host": { type: "string" },
+  "access-key": { type: "string" },
+  "env-file": { type: "string" },
+  "state-dir": { type: "string" },
+  "clock-skew-minutes": { type: "string" },
+  bearer: { type: "string" },
+  "api-version-check": { type: "string" },
+  log: { type: "boolean" },
+  "no-dashboard": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The options as npm may take them without `--` (`npm run emulator --port 0`): see common's optionsTakenByNpm. */
+export const NPM_TAKABLE_OPTIONS = Object.entries(OPTIONS).map(([name, o]) => ({
+  name,
+  value: o.type === "string" ? "VALUE" : undefined,
+}));
+
 export interface CliOptions {
   port: number;
   host: string;
@@ -63,20 +87,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       args,
       strict: true,
       allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "public-host": { type: "string" },
-        "access-key": { type: "string" },
-        "env-file": { type: "string" },
-        "state-dir": { type: "string" },
-        "clock-skew-minutes": { type: "string" },
-        bearer: { type: "string" },
-        "api-version-check": { type: "string" },
-        log: { type: "boolean" },
-        "no-dashboard": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: OPTIONS,
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -1,21 +1,30 @@
 /**
  * `npm run emulator -- [options]`: the ACS Identity emulator as a standalone HTTPS server.
  */
+import { constants as osConstants } from "node:os";
 import { join } from "node:path";
-import { type CliOptions, parseCliArgs, USAGE } from "./cli-args.js";
+import { CommittablePathError, LockError, optionsTakenByNpm, StateDirError } from "@acs-quickstart/common";
+import { type CliOptions, HELP_POINTER, NPM_TAKABLE_OPTIONS, parseCliArgs, USAGE } from "./cli-args.js";
 import type { FaultSpec } from "./faults.js";
 import { parseFaults } from "./index.js";
 import { formatJournalLine } from "./journal-format.js";
 import { defaultStateDir, isLoopback, listeningLine, startStandaloneEmulator } from "./server.js";
+import { EmulatorStateError } from "./state-file.js";
 
 async function main(): Promise<number> {
   let options: CliOptions;
   let faults: FaultSpec[] | undefined;
+  const argv = process.argv.slice(2);
+  const takenByNpm = optionsTakenByNpm(process.env, argv, NPM_TAKABLE_OPTIONS, "the emulator");
+  if (takenByNpm) {
+    process.stderr.write(`emulator: ${takenByNpm}\n`);
+    return 2;
+  }
   try {
-    options = parseCliArgs(process.argv.slice(2));
+    options = parseCliArgs(argv);
     if (process.env.ACS_EMULATOR_FAULTS) faults = parseFaults(process.env.ACS_EMULATOR_FAULTS);
   } catch (error) {
-    process.stderr.write(`emulator: ${(error as Error).message}\n\n${USAGE}`);
+    process.stderr.write(`emulator: ${(error as Error).message}\n${HELP_POINTER}\n`);
     return 2;
   }
   if (options.help) {
@@ -54,17 +63,27 @@ async function main(): Promise<number> {
           ? `not allowed to listen on ${options.host}:${options.port}. Use a port above 1023.`
           : e.message;
     process.stderr.write(`emulator: cannot start: ${why}\n`);
-    return 1;
+    // What the trainer must change before it can start (another port, folder or file): a configuration error.
+    const configuration =
+      e.code === "EADDRINUSE" ||
+      e.code === "EACCES" ||
+      e.code === "EADDRNOTAVAIL" ||
+      error instanceof LockError ||
+      error instanceof EmulatorStateError ||
+      error instanceof StateDirError ||
+      error instanceof CommittablePathError;
+    return configuration ? 2 : 1;
   }
 
   let stopping = false;
-  const stop = (signal: string) => {
+  // Stopped by a signal: the shell's convention, 128 + the signal's number (SIGINT 130, SIGTERM 143, SIGHUP 129).
+  const stop = (signal: "SIGINT" | "SIGTERM" | "SIGHUP") => {
     if (stopping) return;
     stopping = true;
     running.close().then(
       () => {
         process.stdout.write(`ACS emulator stopped (${signal}).\n`);
-        process.exit(0);
+        process.exit(128 + osConstants.signals[signal]);
       },
       (error: unknown) => {
         process.stderr.write(`emulator: error while stopping: ${(error as Error).message}\n`);
@@ -74,6 +93,7 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGHUP", () => stop("SIGHUP"));
 
   const envNote = options.envFile
     ? `${options.envFile} and ${running.connectionEnvPath}`

@@ -8,7 +8,12 @@ import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
-import { makeStateDir, stateDir as quickstartStateDir, writeAtomicSync } from "@acs-quickstart/common";
+import {
+  makeStateDir,
+  stateDir as quickstartStateDir,
+  refuseCommittable,
+  writeAtomicSync,
+} from "@acs-quickstart/common";
 import { ensureCertificate } from "./certificate.js";
 import { createDashboard, type Dashboard } from "./dashboard.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
@@ -90,6 +95,8 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
   const wildcard = host === "0.0.0.0" || host === "::";
   const publicHost = givenPublicHost ?? (wildcard ? (networkAddresses()[0] ?? "127.0.0.1") : host);
   const stateDir = resolve(givenDir ?? defaultStateDir());
+  // The env file gets the access key: never where git would commit it (checked before anything is made).
+  if (envFile) refuseCommittable(envFile, "the access key (in the connection string)");
   makeStateDir(stateDir);
   // A room reaches a wildcard bind by any of this machine's addresses or its name: the certificate covers them.
   const names = wildcard ? [publicHost, hostname(), ...networkAddresses()] : [publicHost];

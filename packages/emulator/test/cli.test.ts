@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -236,25 +236,73 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
       );
       expect(printed).not.toMatch(/eyJ[\w-]+\.eyJ/);
 
+      // Stopped by a signal: 128 + its number, as the shell reports it.
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
       child.kill("SIGTERM");
-      expect(await exited).toBe(0);
+      expect(await exited).toBe(143);
     } finally {
       child.kill("SIGKILL");
     }
   }, 60_000);
 
-  it("rejects a usage error with a clear message and exit code 2, without a stack trace", async () => {
-    const result = await execFileAsync(
-      process.execPath,
-      ["scripts/launch.mjs", "packages/emulator/src/cli.ts", "--", "--port", "99999"],
-      {
-        cwd: repoRoot,
-      },
-    ).catch((e: { code: number; stderr: string }) => e);
-    expect(result).toMatchObject({ code: 2 });
-    expect((result as { stderr: string }).stderr).toContain("--port must be a number from 0 to 65535");
-    expect((result as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  const launch = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    execFileAsync(process.execPath, ["scripts/launch.mjs", "--", "packages/emulator/src/cli.ts", ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, ...env },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it.each([
+    [["--port", "99999"], "--port must be a number from 0 to 65535"],
+    [["--bogus"], "Unknown option '--bogus'"],
+    [["--bearer", "maybe"], '--bearer must be "accept" or "reject"'],
+  ])(
+    "usage error %j: one line saying what to fix and one pointing to --help, exit 2, no stack trace",
+    async (args, says) => {
+      const result = await launch(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(says);
+      expect(result.stderr.trim().split("\n")).toEqual([
+        expect.stringContaining(says),
+        "Run `npm run emulator -- --help` for the options.",
+      ]);
+    },
+  );
+
+  it.each([
+    [{ npm_config_port: "true" }, ["0"], "`npm run emulator -- --port 0`"],
+    [{ npm_config_port: "0" }, [], "`npm run emulator -- --port 0`"],
+    [{ npm_config_log: "true" }, ["--port", "0"], "`npm run emulator -- --log --port 0`"],
+  ])(
+    "options npm took for itself (no `--`), %j: exit 2 and the command that was meant",
+    async (config, args, meant) => {
+      const result = await launch(args, { npm_lifecycle_event: "emulator", ...config });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(meant);
+      expect(result.stderr).not.toContain("listening");
+    },
+  );
+
+  it("refuses an --env-file git would commit (it gets the access key), before making anything: exit 2", async () => {
+    const repo = join(dir, "repo");
+    mkdirSync(repo, { recursive: true });
+    execFileSync("git", ["init", "-q", repo]);
+    writeFileSync(join(repo, ".gitignore"), ".env*\n");
+    const state = join(dir, "refused-state");
+    const committable = await launch([
+      "--port",
+      "0",
+      "--state-dir",
+      state,
+      "--env-file",
+      join(repo, "room.txt"),
+    ]);
+    expect(committable.code).toBe(2);
+    expect(committable.stderr).toContain(`${join(repo, "room.txt")} is a file git would commit`);
+    expect(existsSync(join(repo, "room.txt"))).toBe(false);
+    expect(existsSync(state)).toBe(false);
   });
 });
 

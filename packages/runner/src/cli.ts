@@ -3,6 +3,7 @@
  * help text. Parsing only reads the arguments; it never looks at the environment or the disk.
  */
 import { parseArgs as parseTokens } from "node:util";
+import { optionsTakenByNpm as npmTook } from "@acs-quickstart/common";
 import { TOKEN_LIFETIME_MINUTES, TOKEN_SCOPES } from "@acs-quickstart/core";
 import type { TokenScope } from "@azure/communication-identity";
 import { SETTINGS } from "./settings.js";
@@ -352,35 +353,10 @@ function envFileValue(value: string | undefined): string {
 export const HELP_POINTER = "Run `npm run quickstart -- --help` for the options.";
 
 /**
- * `npm run quickstart --list` (without `--`) makes npm take `--list` as its own setting: the quickstart gets
- * nothing but `npm_config_list=true` in its environment, and the value of `--step ID` arrives as a stray
- * argument. Returns the message that says what was meant, or `undefined` when npm took none of our options.
+ * `npm run quickstart --list` (without `--`) makes npm take `--list` as its own setting (common's
+ * optionsTakenByNpm). Returns the message that says what was meant, or `undefined` when npm took none of our
+ * options.
  */
 export function optionsTakenByNpm(env: NodeJS.ProcessEnv, argv: readonly string[]): string | undefined {
-  if (env.npm_lifecycle_event === undefined) return undefined; // not started by npm
-  const taken = OPTIONS.filter((o) => env[`npm_config_${o.name.replaceAll("-", "_")}`] === "true");
-  if (taken.length === 0) return undefined;
-  // What reached the quickstart: its own options (with their values), and the values npm left stray.
-  const own: string[] = [];
-  const strays: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") continue;
-    if (!arg.startsWith("-")) {
-      strays.push(arg);
-      continue;
-    }
-    own.push(arg);
-    const option = OPTIONS.find((o) => `--${o.name}` === arg);
-    if (option?.value && i + 1 < argv.length) own.push(argv[++i] as string);
-  }
-  const meant = taken.flatMap((o) => [
-    `--${o.name}`,
-    ...(o.value && strays.length > 0 ? [strays.shift() as string] : []),
-  ]);
-  const script = env.npm_lifecycle_event === "start" ? "npm start" : `npm run ${env.npm_lifecycle_event}`;
-  return (
-    `npm took ${taken.map((o) => `--${o.name}`).join(" ")} for itself: options for the quickstart go after \`--\`. ` +
-    `Did you mean \`${script} -- ${[...meant, ...own, ...strays].join(" ")}\`?`
-  );
+  return npmTook(env, argv, OPTIONS, "the quickstart");
 }

@@ -278,6 +278,33 @@ describe("options npm took for itself (forgetting `--`)", () => {
     },
   );
 
+  it.each([
+    [{ step: "use-token" }, "`npm run quickstart -- --step use-token`"],
+    [{ part: "2" }, "`npm run quickstart -- --part 2`"],
+    [{ scopes: "chat" }, "`npm run quickstart -- --scopes chat`"],
+    [{ expires_in: "60", keep: "true" }, "`npm run quickstart -- --expires-in 60 --keep`"],
+  ])(
+    "the --option=value form (npm sets npm_config_* to the value), %j: exit 2, the command meant",
+    async (config, meant) => {
+      const env = {
+        npm_lifecycle_event: "quickstart",
+        ...Object.fromEntries(Object.entries(config).map(([name, value]) => [`npm_config_${name}`, value])),
+      };
+      const run = await runInProcess([], { env, unseeded: true });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(meant);
+      expect(run.events.find((e) => e.event === "step-start")).toBeUndefined();
+    },
+  );
+
+  it("npm's own settings that are not the quickstart's options are left alone", async () => {
+    const run = await runInProcess(["--list"], {
+      env: { npm_lifecycle_event: "quickstart", npm_config_loglevel: "warn", npm_config_yes: "true" },
+      unseeded: true,
+    });
+    expect(run.code).toBe(0);
+  });
+
   it("in a sample's folder the command is npm start; options after -- are not npm's", async () => {
     const run = await runInProcess(["--step", "x"], {
       env: npm(["keep-for-next-step"], "start"),

@@ -26,7 +26,7 @@ describe.each(STEPS.map((step, index) => ({ step, index })))("step $index: $step
     const manifest = json(`${step.sample}/package.json`);
     expect(manifest.name).toBe(`@acs-quickstart/${basename(step.sample)}`);
     expect(manifest.scripts.start).toBe(
-      `node ../../scripts/launch.mjs scripts/quickstart.ts --step ${step.id} --keep-for-next-step`,
+      `node ../../scripts/launch.mjs -- scripts/quickstart.ts --step ${step.id} --keep-for-next-step`,
     );
     expect(json("packages/runner/package.json").dependencies).toHaveProperty(manifest.name);
   });
