@@ -1,8 +1,8 @@
 /**
  * Options that npm took for itself. `npm run quickstart --list` (without `--`) makes npm read `--list` as one of
- * its own settings: the program gets nothing but `npm_config_list=true` in its environment. `--step use-token`
- * sets `npm_config_step=true` and leaves `use-token` as a stray argument; `--step=use-token` sets
- * `npm_config_step=use-token`. (npm's documented behaviour for unknown `--flags` before `--`: they become
+ * its own settings: the program gets nothing but `npm_config_list=true` in its environment. `--step ID`
+ * sets `npm_config_step=true` and leaves `ID` as a stray argument; `--step=ID` sets
+ * `npm_config_step=ID`. (npm's documented behaviour for unknown `--flags` before `--`: they become
  * `npm_config_*` variables of the scripts it runs.)
  */
 
