@@ -1,7 +1,8 @@
 /**
  * Where things are: the repository's root, and the folder for state that survives between runs.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -71,13 +72,15 @@ export class StateDirError extends Error {
  * unless one is there, so no secret can be committed whatever folder `ACS_QUICKSTART_STATE_DIR` names
  * (`.quickstart-2` inside the repository too). Every writer of state calls it before writing.
  * @throws {StateDirError} when the folder has a `.gitignore` of its own that does not ignore everything (the
- *   repository's root, for example): the state files would show up in `git status`.
+ *   repository's root, for example): the state files would show up in `git status`; or when it holds files git
+ *   tracks (`docs/`, a sample's `src/`): a `.gitignore` holding `*` there would hide the project's new files.
  * @throws the file system's error (`EACCES`, `ENOTDIR`...) when the folder cannot be made.
  */
 export function makeStateDir(dir: string): void {
   const folder = path.resolve(dir);
   mkdirSync(folder, { recursive: true });
   const gitignore = path.join(folder, ".gitignore");
+  if (!existsSync(gitignore)) refuseProjectFolder(folder);
   try {
     writeFileSync(gitignore, STATE_DIR_GITIGNORE, { flag: "wx" });
     return;
@@ -94,4 +97,22 @@ export function makeStateDir(dir: string): void {
       `Set ${STATE_DIR_VARIABLE} to a folder of its own, such as .quickstart-2 (the quickstart makes it, with a .gitignore that keeps it out of git).`,
     );
   }
+}
+
+/**
+ * A folder that already holds files of the project (files git tracks) is not a state folder: its `.gitignore`
+ * would hide every new file of the project there from git. Outside a repository, or without git, nothing to
+ * check.
+ */
+function refuseProjectFolder(folder: string): void {
+  if (readdirSync(folder).length === 0) return; // new or empty: nothing of the project's in it
+  const tracked = spawnSync("git", ["-C", folder, "ls-files", "--", "."], { encoding: "utf8" });
+  if (tracked.error !== undefined || tracked.status !== 0) return;
+  const first = tracked.stdout.split("\n").find(Boolean);
+  if (first === undefined) return;
+  throw new StateDirError(
+    folder,
+    `holds files of the project that git tracks (such as ${first}): a state folder's .gitignore would hide the project's new files there from git.`,
+    `Set ${STATE_DIR_VARIABLE} to a folder of its own, such as .quickstart-2 (the quickstart makes it, with a .gitignore that keeps it out of git).`,
+  );
 }

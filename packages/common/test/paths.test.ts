@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -104,5 +104,36 @@ describe("makeStateDir: a state folder git never commits", () => {
       expect(readFileSync(path.join(folder, ".gitignore"), "utf8")).toBe(text); // never changed
     }
     expect(() => makeStateDir(ROOT)).toThrow(StateDirError);
+  });
+
+  it.each(["docs", "docs/en", "samples/x/src"])(
+    "refuses %s, a folder of the project (files git tracks): no .gitignore hides its new files; nothing written",
+    (name) => {
+      git(dir, "init", "-q");
+      const folder = path.join(dir, name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, "page.md"), "# A page\n");
+      git(dir, "add", ".");
+      expect(() => makeStateDir(folder)).toThrow(StateDirError);
+      expect(() => makeStateDir(folder)).toThrow(
+        /holds files of the project that git tracks \(such as page\.md\)/,
+      );
+      expect(existsSync(path.join(folder, ".gitignore"))).toBe(false);
+      writeFileSync(path.join(folder, "new-page.md"), "# New\n");
+      expect(git(dir, "status", "--porcelain", "--untracked-files=all")).toContain("new-page.md");
+    },
+  );
+
+  it("takes an existing folder of untracked files (an older state folder without a .gitignore), and a folder outside git", () => {
+    git(dir, "init", "-q");
+    const older = path.join(dir, ".quickstart-old");
+    mkdirSync(older);
+    writeFileSync(path.join(older, "identities.json"), "{}");
+    makeStateDir(older);
+    expect(git(dir, "status", "--porcelain", "--untracked-files=all")).toBe("");
+    const outside = mkdtempSync(path.join(tmpdir(), "state-outside-git-"));
+    writeFileSync(path.join(outside, "identities.json"), "{}");
+    makeStateDir(outside);
+    expect(readFileSync(path.join(outside, ".gitignore"), "utf8")).toBe(STATE_DIR_GITIGNORE);
   });
 });
