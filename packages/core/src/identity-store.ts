@@ -19,8 +19,8 @@
  * lock (`identities.json.lock`), so two terminals running steps at once do not overwrite each other's
  * identities. Both come from `@acs-quickstart/common`, shared with the emulator.
  */
-import { randomUUID } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import {
   LockError,
@@ -332,8 +332,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Checks that the state folder can be created and written (before anything is sent), by creating and
- * removing a small file in it; makes it so that git never commits it (makeStateDir of @acs-quickstart/common). Throws a {@link StateError} naming the folder and what to do.
+ * Checks that the state folder can be created and written (before anything is sent); makes it so that git never commits it (makeStateDir of @acs-quickstart/common). Throws a {@link StateError} naming the folder and what to do.
  */
 export async function checkStateDir(dir: string): Promise<void> {
   const subject = "The state folder";
@@ -350,11 +349,10 @@ export async function checkStateDir(dir: string): Promise<void> {
         : `cannot be created (${code ?? (error as Error).message}).`;
     throw new StateError(dir, why, fix, subject);
   }
-  const probe = path.join(dir, `.write-check-${process.pid}-${randomUUID().slice(0, 8)}`);
+  // Asked of the file system (access(2) with W_OK: permissions, a read-only mount), without writing a probe
+  // file that a signal between its creation and its removal would leave behind.
   try {
-    const handle = await open(probe, "wx");
-    await handle.close();
-    await unlink(probe);
+    await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StateError(dir, `cannot be written (${code ?? (error as Error).message}).`, fix, subject);
