@@ -72,6 +72,11 @@ const NO_PROXY_FIX =
   "For the local emulator no proxy is needed: add its host to NO_PROXY (e.g. NO_PROXY=127.0.0.1,localhost), in .env or the shell.";
 const via = (f: Facts) =>
   f.context.proxy ? `${f.context.proxy.url} (from ${f.context.proxy.variable})` : "";
+/**
+ * The codes the SDK's RestError gets from the SDK itself, not from the service's error body (@azure/core-rest-pipeline:
+ * RestError.PARSE_ERROR for a body it could not read, e.g. a proxy's plain-text page; REQUEST_SEND_ERROR).
+ */
+const SDK_OWN_CODES = new Set(["PARSE_ERROR", "REQUEST_SEND_ERROR"]);
 /** A status the proxy answered itself: it has none of the service's error codes. */
 const fromProxy = (f: Facts) =>
   f.context.proxy !== undefined && f.status !== undefined && f.serviceCode === undefined;
@@ -518,7 +523,7 @@ function gather(error: unknown, context: DiagnoseContext): Facts {
     if (typeof e.code === "string") facts.codes.add(e.code);
     if (facts.status === undefined && typeof e.statusCode === "number") {
       facts.status = e.statusCode;
-      if (typeof e.code === "string") facts.serviceCode = e.code;
+      if (typeof e.code === "string" && !SDK_OWN_CODES.has(e.code)) facts.serviceCode = e.code;
       facts.retryAfter = retryAfterOf(e);
     }
     if (name && /Error$/.test(name) && isIdentityError(name) && name !== "CredentialUnavailableError") {

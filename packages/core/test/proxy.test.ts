@@ -77,6 +77,9 @@ describe("diagnose with a proxy in the path", () => {
   it("a 407 is the proxy's; a 403 without the service's error code is the proxy's too", () => {
     expect(diagnose(answered(407), { proxy }).code).toBe("proxy-authentication");
     expect(diagnose(answered(403), { proxy }).code).toBe("proxy-blocked");
+    // A body the SDK could not read (a proxy's plain-text page) gets the SDK's own code, not the service's.
+    expect(diagnose(answered(403, "PARSE_ERROR"), { proxy }).code).toBe("proxy-blocked");
+    expect(diagnose(answered(407, "PARSE_ERROR"), { proxy }).code).toBe("proxy-authentication");
     // The service's own 403 has its error code, proxy or not.
     expect(diagnose(answered(403, "Forbidden"), { proxy, authentication: "key" }).code).toBe("forbidden");
   });

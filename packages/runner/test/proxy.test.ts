@@ -15,11 +15,13 @@ let emulator: Awaited<ReturnType<typeof startStandaloneEmulator>>;
 const proxies: Server[] = [];
 
 /** A proxy that answers every CONNECT with `status` itself (never connects anywhere). */
-async function refusingProxy(status: number): Promise<string> {
+/** A proxy that answers every CONNECT with `status` itself, with `body` (and `headers`) if given. */
+async function refusingProxy(status: number, body = "", headers = ""): Promise<string> {
   const server = createServer();
   server.on("connect", (_request, socket) => {
     socket.end(
-      `HTTP/1.1 ${status} Refused by the test proxy\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n`,
+      `HTTP/1.1 ${status} Refused by the test proxy\r\nProxy-Authenticate: Basic realm="test"\r\n${headers}` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -96,12 +98,15 @@ describe("a proxy in the path is named, with what it did and the fix", () => {
   });
 
   it.each([
-    [403, "blocked"],
-    [502, "could not be reached from the proxy"],
+    [403, "blocked", "", ""],
+    [403, "blocked", "blocked", ""], // a body without a Content-Type: the SDK's code PARSE_ERROR
+    [403, "blocked", "<html><body>Access denied</body></html>", "Content-Type: text/html\r\n"],
+    [403, "blocked", '{"error":"policy"}', "Content-Type: application/json\r\n"],
+    [502, "could not be reached from the proxy", "Bad Gateway", ""],
   ])(
-    "a proxy that answers %i itself: blocked by the proxy, no Microsoft Entra role advice",
-    async (status, what) => {
-      const proxy = await refusingProxy(status);
+    "a proxy that answers %i itself (%s; body %j): named, no Microsoft Entra role advice",
+    async (status, what, body, headers) => {
+      const proxy = await refusingProxy(status, body, headers);
       const run = await throughProxy({ HTTPS_PROXY: proxy });
       expect(failure(run)).toMatchObject({ code: "proxy-blocked", summary: expect.stringContaining(what) });
       expect(run.stderr).not.toMatch(/role|Entra/i);
