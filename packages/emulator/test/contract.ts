@@ -11,6 +11,9 @@ import { createEmulatorAdminClient } from "../src/index.js";
 import type { StandaloneEmulator } from "../src/server.js";
 import { APP_ID, decodeJwt, entraToken, FOREIGN_ID, rawRequest, USER_OBJECT_ID } from "./helpers.js";
 
+/** The claims of an Entra ID token for Communication Services' Teams exchange. */
+const TEAMS_AUDIENCE = { aud: "https://auth.msft.communication.azure.com", scp: "Teams.ManageCalls" };
+
 export interface Target {
   endpoint: string;
   connectionString: string;
@@ -263,9 +266,9 @@ export function sdkContract(target: () => Target): void {
     expect(await admin().validateToken(result.token)).toMatchObject({ valid: true });
   });
 
-  it("getTokenForTeamsUser takes only a token for Communication Services: its audience and a Teams scope, else 401", async () => {
+  it("getTokenForTeamsUser takes only a token for Communication Services, valid now: its audience, a Teams scope, its nbf and exp, else 401", async () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
-    const exchange = (claims: { aud?: string | string[]; scp?: string }) =>
+    const exchange = (claims: { aud?: string | string[]; scp?: string; nbf?: number; exp?: number }) =>
       client().getTokenForTeamsUser({
         teamsUserAadToken: entraToken({ appid: APP_ID, oid: USER_OBJECT_ID, exp, ...claims }),
         clientId: APP_ID,
@@ -279,6 +282,10 @@ export function sdkContract(target: () => Target): void {
       { aud: "https://auth.msft.communication.azure.com", scp: "" },
       { aud: "https://auth.msft.communication.azure.com", scp: "Teams.ManageCallsX" },
       { aud: "https://auth.msft.communication.azure.com.evil.example", scp: "Teams.ManageCalls" },
+      // Not valid yet (beyond Microsoft Entra's 5 minutes of clock skew), or no longer.
+      { ...TEAMS_AUDIENCE, nbf: Math.floor(Date.now() / 1000) + 50 * 60 },
+      { ...TEAMS_AUDIENCE, nbf: Math.floor(Date.now() / 1000) + 6 * 60 },
+      { ...TEAMS_AUDIENCE, exp: Math.floor(Date.now() / 1000) - 1 },
     ]) {
       const error = await exchange(claims).then(
         () => undefined,
@@ -291,6 +298,8 @@ export function sdkContract(target: () => Target): void {
       { aud: "https://auth.msft.communication.azure.com/", scp: "Teams.ManageChats" },
       { aud: "1fd5118e-2576-4263-8130-9503064c837a", scp: "User.Read Teams.ManageChats" }, // a v2 token
       { aud: ["https://auth.msft.communication.azure.com"], scp: "Teams.ManageCalls Teams.ManageChats" },
+      { ...TEAMS_AUDIENCE, nbf: Math.floor(Date.now() / 1000) - 60 },
+      { ...TEAMS_AUDIENCE, nbf: Math.floor(Date.now() / 1000) + 4 * 60 }, // within the clock skew
     ]) {
       const result = await exchange(claims);
       expect(result.expiresOn.getTime(), JSON.stringify(claims)).toBe(exp * 1000);

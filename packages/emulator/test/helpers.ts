@@ -86,6 +86,7 @@ export function entraToken(claims: {
   azp?: string;
   aud?: string | string[];
   scp?: string;
+  nbf?: number;
 }): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const payload = {

@@ -231,9 +231,12 @@ function forCommunicationServices(claims: Record<string, unknown>): boolean {
   return audienceOk && TEAMS_EXCHANGE_SCOPES.some((scope) => scopes.includes(scope));
 }
 
+/** How far in the future an Entra ID token's `nbf` may be (Microsoft.IdentityModel's default clock skew). */
+const ENTRA_CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
- * Teams user exchange. The Entra ID token's signature is NOT checked (offline); it must be a JWT, unexpired,
- * for Communication Services (audience {@link TEAMS_EXCHANGE_AUDIENCES}, a scope of {@link TEAMS_EXCHANGE_SCOPES}:
+ * Teams user exchange. The Entra ID token's signature is NOT checked (offline); it must be a JWT, unexpired and
+ * valid already (`nbf`, with 5 minutes of clock skew), for Communication Services (audience {@link TEAMS_EXCHANGE_AUDIENCES}, a scope of {@link TEAMS_EXCHANGE_SCOPES}:
  * as the service, a token for another resource, such as Microsoft Graph's User.Read, is 401), whose `appid`
  * (or v2 `azp`) and `oid` match appId and userId. Checks in the recorded order: token (401) → required
  * appId/userId → GUID format → claim match (400).
@@ -245,6 +248,8 @@ function exchange(service: IdentityService, input: Record<string, unknown>, nowM
     !claims ||
     typeof claims.exp !== "number" ||
     claims.exp * 1000 <= nowMs ||
+    // Not valid yet: Microsoft Entra's validators allow 5 minutes of clock skew (assumption, README).
+    (typeof claims.nbf === "number" && claims.nbf * 1000 > nowMs + ENTRA_CLOCK_SKEW_MS) ||
     !forCommunicationServices(claims)
   ) {
     fail(catalogue.teamsInvalidAccessToken());
