@@ -43,8 +43,11 @@ export const SUPPORTED_VERSIONS_HEADER = {
 export type ApiVersionCheck = "strict" | "loose";
 export const API_VERSION_CHECKS: readonly ApiVersionCheck[] = ["strict", "loose"];
 
-/** `yyyy-MM-dd` with an optional status such as `-preview` or `-preview2` (the ASP.NET API-versioning form). */
-const VERSION = /^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z][A-Za-z0-9]*))?$/;
+/**
+ * `yyyy-MM-dd` with an optional status such as `-preview` or `-preview2` (the ASP.NET API-versioning form), the
+ * status at most 32 characters (ours: the longest of Azure's is 9).
+ */
+const VERSION = /^(\d{4}-\d{2}-\d{2})(?:-([A-Za-z][A-Za-z0-9]{0,31}))?$/;
 
 /** Orders two well-formed versions: by date, then a version with a status (preview) before the same date's GA. */
 export function compareApiVersions(a: string, b: string): number {
@@ -57,8 +60,12 @@ export function compareApiVersions(a: string, b: string): number {
   return sa < sb ? -1 : 1;
 }
 
+/** A version of the form above whose date exists (`2026-02-30` and `2026-13-45` do not). */
 export function isWellFormedApiVersion(version: string): boolean {
-  return VERSION.test(version);
+  const date = VERSION.exec(version)?.[1];
+  if (date === undefined) return false;
+  const time = Date.parse(`${date}T00:00:00Z`); // NaN for a month 13; 2026-02-30 rolls over to March
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(date);
 }
 
 /**

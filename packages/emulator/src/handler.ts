@@ -32,6 +32,8 @@ import { addServiceHeaders } from "./service-headers.js";
 import { bodyText, type WireRequest, type WireResponse } from "./wire.js";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Loose mode warns once per later api-version, for this many versions at most. */
+export const MAX_WARNED_VERSIONS = 16;
 
 export interface HandlerOptions {
   resource: EmulatedResource;
@@ -166,10 +168,14 @@ export function createHandler(options: HandlerOptions): (request: WireRequest) =
       }
       if (apiVersion !== requested) {
         reply.trace.servedAs = apiVersion;
-        if (!warned.has(requested)) {
+        // One line per version, for the first few: a client sending a new version with every request must not
+        // fill the terminal or the memory.
+        if (!warned.has(requested) && warned.size <= MAX_WARNED_VERSIONS) {
           warned.add(requested);
           warn(
-            `ACS emulator: api-version ${requested} is later than any the emulator implements; serving it with the rules of ${apiVersion} (--api-version-check loose).`,
+            warned.size > MAX_WARNED_VERSIONS
+              ? `ACS emulator: more than ${MAX_WARNED_VERSIONS} later api-versions served with the rules of ${apiVersion}; no more warnings about them.`
+              : `ACS emulator: api-version ${requested} is later than any the emulator implements; serving it with the rules of ${apiVersion} (--api-version-check loose).`,
           );
         }
       }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_WARNED_VERSIONS } from "../src/handler.js";
 import { createEmulator, type Emulator } from "../src/index.js";
 import { testSigningKey } from "../src/testing.js";
 import { APP_ID, decodeJwt, entraToken, FOREIGN_ID, handleCall, USER_OBJECT_ID } from "./helpers.js";
@@ -366,11 +367,27 @@ describe("an api-version later than any the emulator implements", () => {
       "ACS emulator: api-version 2027-01-01-preview is later than any the emulator implements; serving it with the rules of 2025-03-02-preview (--api-version-check loose).",
     ]);
     expect(events[0]).toMatchObject({ apiVersion: LATER, servedAs: "2025-03-02-preview" });
-    for (const version of ["2021-11-01", "2020-07-20-preview2", "latest", "9999-99-99x"]) {
+    for (const version of [
+      "2021-11-01",
+      "2020-07-20-preview2",
+      "latest",
+      "9999-99-99x",
+      "2026-13-45", // no such date
+      "2026-02-30",
+      "2027-00-10",
+      `2027-01-01-${"a".repeat(40)}`, // a status longer than any
+    ]) {
       const res = await call("POST", `/identities?api-version=${version}`);
       expect(res.status, version).toBe(400);
       expect(res.json().error.code, version).toBe("UnsupportedApiVersion");
     }
+    // A client sending a new version with each request gets a bounded number of warning lines.
+    warnings.length = 0;
+    for (let n = 0; n < 40; n++) await call("POST", `/identities?api-version=2030-01-01-x${n}`);
+    expect(warnings.length).toBe(MAX_WARNED_VERSIONS - 1); // 2 of the first 16 were warned about above
+    expect(warnings.at(-1)).toMatch(
+      /^ACS emulator: more than 16 later api-versions served .* no more warnings/,
+    );
     await loose.close();
   });
 
