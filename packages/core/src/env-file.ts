@@ -81,10 +81,15 @@ export const ACCESS_KEY_ALIASES = ["COMMUNICATION_SERVICES_ACCESSKEY"] as const;
 /** Variables read by the quickstart's runner or its emulator that look like resource variables. */
 const OWN = /^(ACS_QUICKSTART_|ACS_EMULATOR_)/;
 
+/** `endpoint=https://…;accesskey=…` in either order, any case, quoted or not (the form, never the value, is used). */
+const ACS_CONNECTION_STRING_FORM =
+  /^\s*["']?\s*(endpoint\s*=\s*https?:\/\/[^;]+;\s*accesskey\s*=|accesskey\s*=[^;]+;\s*endpoint\s*=\s*https?:\/\/)/i;
+
 /**
  * Set variables whose names look like a connection string, endpoint or access key of Communication Services
  * but are not the ones this quickstart reads (e.g. the SDK tests' COMMUNICATION_CONNECTION_STRING, the Azure
- * CLI's AZURE_COMMUNICATION_CONNECTION_STRING), each with the variable it probably meant. Never a value.
+ * CLI's AZURE_COMMUNICATION_CONNECTION_STRING), or whose value is a connection string of Communication Services
+ * (whatever the name: CONNECTION_STRING), each with the variable it probably meant. Never a value.
  */
 export function unreadVariables(env: NodeJS.ProcessEnv): Array<{ variable: string; meant: string }> {
   const read = new Set<string>([...Object.values(RESOURCE_VARIABLES), ...ACCESS_KEY_ALIASES]);
@@ -92,6 +97,12 @@ export function unreadVariables(env: NodeJS.ProcessEnv): Array<{ variable: strin
   for (const [variable, value] of Object.entries(env)) {
     if (!value || read.has(variable) || OWN.test(variable)) continue;
     const name = variable.toUpperCase();
+    // Whatever its name (CONNECTION_STRING, ACS, MY_CS…), a value in the form of a Communication Services
+    // connection string is one.
+    if (ACS_CONNECTION_STRING_FORM.test(value)) {
+      found.push({ variable, meant: RESOURCE_VARIABLES.connectionString });
+      continue;
+    }
     if (!/COMMUNICATION|(^|_)ACS(_|$)/.test(name)) continue;
     const meant = /CONNECTION_?STRING|CONN_?STR/.test(name)
       ? RESOURCE_VARIABLES.connectionString

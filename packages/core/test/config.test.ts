@@ -495,6 +495,30 @@ describe("Microsoft's spellings and near misses", () => {
     },
   );
 
+  it.each([
+    ["CONNECTION_STRING", () => CONNECTION_STRING],
+    ["ACS", () => CONNECTION_STRING],
+    ["MY_CS", () => `"${CONNECTION_STRING.toUpperCase()}"`],
+    ["CS", () => CONNECTION_STRING.split(";").filter(Boolean).reverse().join(";")],
+  ])(
+    "%s holds a Communication Services connection string (its form, whatever the name): a notice",
+    (variable, value) => {
+      const { config, found } = notices({ [variable]: value() });
+      expect(config).toBeUndefined();
+      expect(found).toEqual([expect.objectContaining({ kind: "unread-variable", variable })]);
+      expect(found[0]?.message).toContain(`this quickstart reads ${CS}`);
+      expectNoKey(found[0]?.message ?? "");
+    },
+  );
+
+  it("other connection strings (a database's) are no near miss", () => {
+    const { found } = notices({
+      CONNECTION_STRING: "Server=tcp:db.example.net;Database=app;User Id=me;Password=x;",
+      DATABASE_URL: "postgres://me@db.example.net/app",
+    });
+    expect(found).toEqual([]);
+  });
+
   it("the quickstart's own variables (runner settings, emulator hooks) are not near misses", () => {
     const { found } = notices({ ACS_EMULATOR_ACCESS_KEY: KEY, ACS_QUICKSTART_STATE_DIR: "/tmp/x" });
     expect(found).toEqual([]);
