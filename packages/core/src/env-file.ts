@@ -3,6 +3,7 @@
  * it: a shell variable that hides a different value in the file, and variables whose names look like this
  * quickstart's but are not the ones it reads (other Microsoft tools and docs spell them differently).
  */
+import { existsSync } from "node:fs";
 import dotenv from "dotenv";
 
 /** Something about the configuration worth a line of output; the run goes on. */
@@ -45,6 +46,10 @@ export function loadEnvFile(env: NodeJS.ProcessEnv, envFile: string | false): Lo
   for (const [variable, fileValue] of Object.entries(fileValues)) {
     const shell = before.get(variable);
     if (shell === undefined || shell === fileValue || fileValue === "" || !USED.test(variable)) continue;
+    // Both certificates are trusted only when both can be read; else the run stops on the one that cannot
+    // (client.ts names it), and a note saying both are trusted would contradict it.
+    if (variable === "NODE_EXTRA_CA_CERTS" && shell !== "" && !(existsSync(shell) && existsSync(fileValue)))
+      continue;
     const show = SHOWABLE.test(variable);
     const theirs = show ? ` (${fileValue})` : "";
     const message =

@@ -541,19 +541,37 @@ describe("a shell variable that hides a different value in the env file", () => 
   };
 
   it("NODE_EXTRA_CA_CERTS in the shell and another in the file: both trusted, said in one line", () => {
+    const roomCert = path.join(dir, "room-cert.pem");
+    writeFileSync(roomCert, "-----BEGIN CERTIFICATE-----\n");
     const { config, found, file } = run(
       { NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt" },
-      `${CS}=${CONNECTION_STRING}\nNODE_EXTRA_CA_CERTS=/room/emulator/cert.pem\n`,
+      `${CS}=${CONNECTION_STRING}\nNODE_EXTRA_CA_CERTS=${roomCert}\n`,
     );
-    expect(config?.caFiles).toEqual(["/etc/ssl/certs/ca-certificates.crt", "/room/emulator/cert.pem"]);
+    expect(config?.caFiles).toEqual(["/etc/ssl/certs/ca-certificates.crt", roomCert]);
     expect(found).toEqual([
       {
         kind: "shadowed-variable",
         variable: "NODE_EXTRA_CA_CERTS",
-        message: `NODE_EXTRA_CA_CERTS is set in the shell (/etc/ssl/certs/ca-certificates.crt) and differently in ${file} (/room/emulator/cert.pem): both certificates are trusted.`,
+        message: `NODE_EXTRA_CA_CERTS is set in the shell (/etc/ssl/certs/ca-certificates.crt) and differently in ${file} (${roomCert}): both certificates are trusted.`,
       },
     ]);
   });
+
+  it.each([
+    ["the shell's", "/nonexistent/shell.pem", "room"],
+    ["the file's", "/etc/ssl/certs/ca-certificates.crt", "/nonexistent/room.pem"],
+  ])(
+    "NODE_EXTRA_CA_CERTS: %s file cannot be read: no note that both are trusted (the run stops on it)",
+    (_, shell, file) => {
+      const roomCert = path.join(dir, "room-cert.pem");
+      writeFileSync(roomCert, "-----BEGIN CERTIFICATE-----\n");
+      const { found } = run(
+        { NODE_EXTRA_CA_CERTS: shell },
+        `${CS}=${CONNECTION_STRING}\nNODE_EXTRA_CA_CERTS=${file === "room" ? roomCert : file}\n`,
+      );
+      expect(found.filter((n) => n.message.includes("both certificates are trusted"))).toEqual([]);
+    },
+  );
 
   it("a connection string in the shell and another in the file: the shell's is used, said without either value", () => {
     const other = `endpoint=https://other.communication.azure.com/;accesskey=${KEY}`;
