@@ -530,7 +530,7 @@ describe("the CLI warns loudly when told to bind a non-loopback address", () => 
     });
     const code = await new Promise((resolve) => child.on("exit", resolve));
     expect(stderr).toMatch(/\*\*\* WARNING: binding 192\.0\.2\.1, a non-loopback address/);
-    expect(code).toBe(1); // 192.0.2.1 is not this machine's: cannot listen there
+    expect(code).toBe(2); // 192.0.2.1 is not this machine's: cannot listen there (--host must change: exit 2)
     expect(stderr).toContain("emulator: cannot start");
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
