@@ -25,8 +25,9 @@ type Figure = (typeof FIGURES)[number];
 
 const USAGE = `npm run bench -- [options]
   --only LIST       figures to run, comma-separated: ${FIGURES.join(",")} (default: all)
-  --runs N          runs per figure (default: quickstart 5, emulator 3, test 1 cold + 3 cached, fresh 1)
-  --duration S      seconds per emulator load run (default 5)
+  --runs N          runs per figure (default: quickstart 5; emulator 3, each the emulator, the signing floor
+                    and the HTTPS floor; test 1 fresh + 3 one-line changes and cached runs; fresh 1)
+  --duration S      seconds of load per server in each emulator run (default 5)
   --tokens N        tokens issued between the two memory samples (default 100000)
   --concurrency N   concurrent requests of the load generator (default 32)
   --out FILE        results JSON (default bench/results/latest.json)
