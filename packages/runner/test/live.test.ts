@@ -12,7 +12,13 @@ let server: Awaited<ReturnType<typeof startStandaloneEmulator>>;
 let admin: ReturnType<typeof createEmulatorAdminClient>;
 
 beforeAll(async () => {
-  server = await startStandaloneEmulator({ port: 0, stateDir: freshDir() });
+  // An access key whose base64 has '+' and '/' (0xfb bytes), so that its URL-safe spelling differs from it
+  // in more than the padding, whatever a random key would have held.
+  server = await startStandaloneEmulator({
+    port: 0,
+    stateDir: freshDir(),
+    accessKey: Buffer.alloc(32, 0xfb).toString("base64"),
+  });
   admin = createEmulatorAdminClient({
     endpoint: server.url,
     accessKey: server.emulator.accessKey,
@@ -55,6 +61,7 @@ describe("live mode against the standalone emulator", () => {
     const { connectionString } = server;
     const key = connectionString.slice(connectionString.indexOf(";accesskey=") + 11);
     const urlSafe = Buffer.from(key, "base64").toString("base64url");
+    expect(key).toMatch(/\+.*\/|\/.*\+/);
     const copied = `"${connectionString.replace(key, urlSafe)};"\n`;
     const run = await runInProcess(["--json"], {
       env: { ...liveEnv(), COMMUNICATION_SERVICES_CONNECTION_STRING: copied },
