@@ -35,6 +35,7 @@ import {
 } from "@acs-quickstart/use-token";
 import { revocationCheck } from "./checks/revocation.js";
 import { within } from "./clock.js";
+import { describeLogLine } from "./service-log.js";
 import type { StepContext, StepService, TutorialStep, VirtualClock } from "./step.js";
 
 export type {
@@ -74,10 +75,7 @@ const tokenService: StepService = {
       },
       log: {
         level: "warn",
-        stream: {
-          write: (line) =>
-            console.log(`Token service: ${(JSON.parse(line) as { msg?: string }).msg ?? line}`),
-        },
+        stream: { write: (line) => console.log(`Token service: ${describeLogLine(line)}`) },
       },
     }),
 };
