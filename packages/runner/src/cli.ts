@@ -119,7 +119,7 @@ export const OPTION_GROUPS: readonly OptionGroup[] = [
       },
       {
         name: "clean-up",
-        help: "run no step: delete the identities earlier runs left for the resource (the summary lists them)",
+        help: "run no step: delete the chat threads and identities earlier runs left for the resource\n(the summary lists them)",
       },
     ],
   },

@@ -174,7 +174,9 @@ async function run(
         leftoverIdentities: left.leftover,
         leftoverThreads: left.threadsLeft,
         keptOnPurpose: left.keptOnPurpose,
+        keep: options.keep,
         identities: left.identities,
+        threads: left.threads,
         storeFile: fromRoot(store.file),
         ...(left.deletingStep ? { deletingStep: left.deletingStep } : {}),
       });

@@ -36,10 +36,15 @@ export interface StepSession {
   /** The identity of an app user (made by a token service in this run or, if kept, in an earlier one). */
   appUserIdentity(appUser: string): Promise<CommunicationUserIdentifier | undefined>;
   /**
-   * A chat thread this step made, and the identity that made it: clean-up deletes it (unless the run keeps
-   * what it made), before it deletes the identities.
+   * A chat thread this step made, and the identity that made it (with `appUser`, that app user's): it is
+   * remembered in the identity store at once, and clean-up deletes it (unless the run keeps what it made) before
+   * it deletes the identities. Resolves once the thread is remembered.
    */
-  threadCreated(threadId: string, creator: CommunicationUserIdentifier): void;
+  threadCreated(
+    threadId: string,
+    creator: CommunicationUserIdentifier,
+    options?: { appUser?: string },
+  ): void | Promise<void>;
   /** An identity this step deleted: clean-up no longer needs to, and later steps no longer use it. */
   deleted(identity: CommunicationUserIdentifier): Promise<void>;
   /**

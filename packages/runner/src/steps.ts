@@ -373,7 +373,7 @@ async function chatAsAppUser(context: StepContext): Promise<void> {
     credentials.push(user);
     const thread = await startThread(endpoint, user, "alice", clientOptions);
     const creator = await session.appUserIdentity("alice");
-    if (creator) session.threadCreated(thread.threadId, creator);
+    if (creator) await session.threadCreated(thread.threadId, creator, { appUser: "alice" });
     await sayHello(thread, "alice");
 
     const refreshAt = proactiveRefreshAt(user.expiresOn);

@@ -5,7 +5,7 @@
  */
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { nothingLeft, runInProcess, summary } from "./helpers/in-process.js";
+import { nothingLeft, runInProcess, storedThreads, summary } from "./helpers/in-process.js";
 
 /** Whether something still listens on a URL's port. */
 function listening(url: string): Promise<boolean> {
@@ -65,6 +65,21 @@ describe("npm run quickstart -- --part 2 (emulator)", () => {
     expect(summary(run)).toMatchObject({ ok: true, steps: 1, leftoverIdentities: 0, leftoverThreads: 0 });
     expect(run.stderr).toMatch(/Clean-up: deleting 2 identities this run made/);
     nothingLeft(run);
+  });
+
+  it("a kept thread the emulator no longer has (its chat lives in memory) is forgotten by --clean-up, said so", async () => {
+    const kept = await runInProcess(["--step", "use-token", "--keep", "--json"]);
+    expect(kept.code, kept.stderr).toBe(0);
+    const thread = kept.events.find((e) => e.event === "thread-created")?.thread as string;
+    expect(storedThreads(kept.stateDir).map((t) => t.id)).toEqual([thread]);
+    // The in-process emulator of the next run starts without it (identities persist, chat does not): 404.
+    const clean = await runInProcess(["--clean-up", "--json"], {
+      env: { ACS_QUICKSTART_STATE_DIR: kept.stateDir },
+    });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stderr).toContain(`  ${thread} was already deleted`);
+    expect(summary(clean)).toMatchObject({ ok: true, threads: { undeletable: [], leftByEarlierRuns: [] } });
+    nothingLeft(clean);
   });
 
   it("a step that fails after making a thread still has its thread and identities deleted", async () => {

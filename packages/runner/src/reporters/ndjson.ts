@@ -47,6 +47,21 @@ export function ndjsonReporter(out: Writer): Reporter {
         identity,
         by: step ? "step" : "clean-up",
       }),
+    threadCreated: (step, thread, identity, appUser) =>
+      event({
+        event: "thread-created",
+        step: step.id,
+        thread,
+        identity,
+        ...(appUser !== undefined ? { appUser } : {}),
+      }),
+    threadDeleted: (thread, step) =>
+      event({
+        event: "thread-deleted",
+        ...(step ? { step: step.id } : {}),
+        thread,
+        by: step ? "step" : "clean-up",
+      }),
     tokenIssued: (step, identity, token, expiresOn, scopes) =>
       event({
         event: "token-issued",
@@ -70,6 +85,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         leftoverIdentities: s.leftoverIdentities,
         leftoverThreads: s.leftoverThreads,
         identities: s.identities,
+        threads: s.threads,
       }),
   };
 }
