@@ -92,9 +92,16 @@ export class Session {
         if (this.shared?.communicationUserId === identity.communicationUserId) this.shared = undefined;
         await this.store.remove(identity.communicationUserId);
       },
-      tokenIssued: (identity, { token, expiresOn }, scopes) => {
+      tokenIssued: (identity, { token, expiresOn }, scopes, options = {}) => {
         this.issued.push({ identity: identity.communicationUserId, token });
-        this.reporter.tokenIssued(step, identity.communicationUserId, maskToken(token), expiresOn, scopes);
+        this.reporter.tokenIssued(
+          step,
+          identity.communicationUserId,
+          maskToken(token),
+          expiresOn,
+          scopes,
+          options.appUser,
+        );
       },
       tokens: (identity) =>
         this.issued.filter((t) => t.identity === identity.communicationUserId).map((t) => t.token),

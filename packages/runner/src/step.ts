@@ -55,6 +55,8 @@ export interface StepSession {
     identity: CommunicationUserIdentifier,
     accessToken: { token: string; expiresOn: Date },
     scopes: readonly string[],
+    /** `appUser`: the app user a token service issued it to (part two). */
+    options?: { appUser?: string },
   ): void;
   /** The tokens issued in this run for an identity, oldest first. */
   tokens(identity: CommunicationUserIdentifier): readonly string[];

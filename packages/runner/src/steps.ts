@@ -62,7 +62,8 @@ export type Part = keyof typeof PARTS;
  * Part two's token service (samples/token-service), as a server the runner starts before a step and stops after it (registry
  * data: a step's `services`). It signs in the demo users and makes their identities with the run's identity
  * client; each identity it makes is the run's (clean-up deletes it), remembered for its app user in the
- * identity store. Its log shows warnings and errors only, among the step's output.
+ * identity store; each token it issues is the step's (`--json`: a token-issued event, masked). Its log shows
+ * warnings and errors only, among the step's output.
  */
 const tokenService: StepService = {
   name: "tokenService",
@@ -73,6 +74,8 @@ const tokenService: StepService = {
         get: (appUser) => session.appUserIdentity(appUser),
         set: (appUser, identity) => session.created(identity, { appUser }),
       },
+      onTokenIssued: ({ appUser, identity, token, expiresOn, scopes }) =>
+        session.tokenIssued(identity, { token, expiresOn }, scopes, { appUser }),
       log: {
         level: "warn",
         stream: { write: (line) => console.log(`Token service: ${describeLogLine(line)}`) },

@@ -5,7 +5,7 @@
  */
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { nothingLeft, runInProcess, storedThreads, summary } from "./helpers/in-process.js";
+import { JWT, nothingLeft, runInProcess, storedThreads, summary } from "./helpers/in-process.js";
 
 /** Whether something still listens on a URL's port. */
 function listening(url: string): Promise<boolean> {
@@ -53,10 +53,44 @@ describe("npm run quickstart -- --part 2 (emulator)", () => {
     expect(out).toMatch(/Clean-up: deleting 1 chat thread this run made…\n {2}deleted 19:acsV1_/);
     expect(out).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
 
+    // --json: a token-issued event for every token the token service issues, its app user's, masked.
+    const issued = run.events.filter((e) => e.event === "token-issued");
+    const created = new Set(run.events.filter((e) => e.event === "identity-created").map((e) => e.identity));
+    const byStep = (step: string) => issued.filter((e) => e.step === step).map((e) => e.appUser);
+    // Step 7's tour: alice, bob, carol, then alice again until the limit (4 more: the 5th is refused).
+    expect(byStep("token-service")).toEqual(["alice", "bob", "carol", "alice", "alice", "alice", "alice"]);
+    // Step 8: alice's first token, the proactive refresh, her token after signing in again; carol's.
+    expect(byStep("use-token")).toEqual(["alice", "alice", "alice", "carol"]);
+    const roles: Record<string, string[]> = { alice: ["chat"], bob: ["chat.join.limited"], carol: ["voip"] };
+    for (const event of issued) {
+      expect(event.scopes, JSON.stringify(event)).toEqual(roles[event.appUser as string]);
+      expect(created.has(event.identity as string), JSON.stringify(event)).toBe(true);
+      expect(event.token).toMatch(/^eyJ[\w-]{9}… \(\d+ characters\)$/);
+    }
+    // Each app user has one identity: all of alice's tokens are for the same one.
+    const aliceIdentities = new Set(issued.filter((e) => e.appUser === "alice").map((e) => e.identity));
+    expect(aliceIdentities.size).toBe(1);
+    expect(run.stdout).not.toMatch(JWT);
+    // The thread alice made, by her identity; the clean-up deleted it.
+    const threads = run.events.filter((e) => e.event === "thread-created");
+    expect(threads).toEqual([
+      expect.objectContaining({ step: "use-token", appUser: "alice", identity: [...aliceIdentities][0] }),
+    ]);
+    expect(run.events.filter((e) => e.event === "thread-deleted")).toEqual([
+      { v: 1, event: "thread-deleted", thread: threads[0]?.thread, by: "clean-up" },
+    ]);
     nothingLeft(run);
     const url = tokenServiceUrl(out);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await listening(url as string)).toBe(false);
+  });
+
+  it("--json --show-secrets: the tokens whole", async () => {
+    const run = await runInProcess(["--step", "use-token", "--json", "--show-secrets"]);
+    expect(run.code, run.stderr).toBe(0);
+    const tokens = run.events.filter((e) => e.event === "token-issued").map((e) => e.token as string);
+    expect(tokens).toHaveLength(4);
+    for (const token of tokens) expect(token).toMatch(new RegExp(`^${JWT.source}$`));
   });
 
   it("--step use-token runs alone: its token service starts and stops with it, its identities are deleted", async () => {

@@ -50,6 +50,18 @@ export function identityStoreMap(store: IdentityStore, endpoint: string): Identi
   };
 }
 
+/** An access token the service issued, as {@link TokenServiceOptions.onTokenIssued} is told of it. */
+export interface IssuedToken {
+  /** The app user it was issued to. */
+  appUser: string;
+  /** That user's identity. */
+  identity: CommunicationUserIdentifier;
+  /** The token itself: a secret (never log it). */
+  token: string;
+  expiresOn: Date;
+  scopes: readonly string[];
+}
+
 /** A limit of `max` requests per `windowMs` milliseconds. */
 export interface Limit {
   max: number;
@@ -76,6 +88,11 @@ export interface TokenServiceOptions {
    * password).
    */
   limits?: { token?: Limit; signIn?: Limit; failedSignIns?: Limit };
+  /**
+   * Told of each access token the service issues, before the client gets it (e.g. for an audit trail, or a
+   * test). It gets the token itself: never log it.
+   */
+  onTokenIssued?: (issued: IssuedToken) => void;
   /** Where the log goes (pino's JSON lines; default stdout), or `false` for none. */
   log?: false | { level?: string; stream?: { write(line: string): void } };
 }
@@ -312,6 +329,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         { user: user.name, identity: identity.communicationUserId, scopes, expiresOn },
         "issued an access token",
       );
+      options.onTokenIssued?.({ appUser: user.name, identity, token, expiresOn, scopes });
       reply.header("cache-control", "no-store");
       return { token, expiresOn: expiresOn.toISOString() };
     },

@@ -14,6 +14,7 @@ import {
   DEMO_USERS,
   hashPassword,
   type IdentityMap,
+  type IssuedToken,
   type TokenServiceOptions,
   verifyPassword,
 } from "../src/token-service.js";
@@ -209,6 +210,30 @@ describe("who can get a token", () => {
     expect(await acs.admin.validateToken(token)).toMatchObject({ valid: false, reason: "revoked" });
     expect((await tokenRequest(app, second)).statusCode).toBe(401);
   });
+});
+
+it("tells onTokenIssued of each token it issues: the app user, the identity, the token, the expiry, the scopes", async () => {
+  const issued: IssuedToken[] = [];
+  const { app, identities } = await service({ onTokenIssued: (token) => issued.push(token) });
+  const alice = (await tokenRequest(app, await session(app, "alice"))).json();
+  const carol = (await tokenRequest(app, await session(app, "carol"))).json();
+  await tokenRequest(app); // refused: nothing issued
+  expect(issued).toEqual([
+    {
+      appUser: "alice",
+      identity: identities.entries.get("alice"),
+      token: alice.token,
+      expiresOn: new Date(alice.expiresOn),
+      scopes: ["chat"],
+    },
+    {
+      appUser: "carol",
+      identity: identities.entries.get("carol"),
+      token: carol.token,
+      expiresOn: new Date(carol.expiresOn),
+      scopes: ["voip"],
+    },
+  ]);
 });
 
 describe("least privilege: scopes per role", () => {

@@ -62,7 +62,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         thread,
         by: step ? "step" : "clean-up",
       }),
-    tokenIssued: (step, identity, token, expiresOn, scopes) =>
+    tokenIssued: (step, identity, token, expiresOn, scopes, appUser) =>
       event({
         event: "token-issued",
         step: step.id,
@@ -70,6 +70,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         token,
         expiresOn: expiresOn.toISOString(),
         scopes,
+        ...(appUser !== undefined ? { appUser } : {}),
       }),
     note: () => {},
     summary: (s) =>

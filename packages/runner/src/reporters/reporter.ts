@@ -101,13 +101,14 @@ export interface Reporter {
   threadCreated(step: TutorialStep, thread: string, identity: string, appUser?: string): void;
   /** A chat thread deleted by a step, or (without one) by clean-up. */
   threadDeleted(thread: string, step?: TutorialStep): void;
-  /** `token` is as it may be shown: masked unless --show-secrets. */
+  /** `token` is as it may be shown: masked unless --show-secrets. `appUser`: a token service's user (part two). */
   tokenIssued(
     step: TutorialStep,
     identity: string,
     token: string,
     expiresOn: Date,
     scopes: readonly string[],
+    appUser?: string,
   ): void;
   /** A message for a person only (clean-up, signals, what is kept). */
   note(text: string): void;
