@@ -27,6 +27,8 @@ export interface RunOptions {
   envFile: string | undefined;
   /** `--clean-up`: delete what earlier runs left for the resource, and run no step. */
   cleanUp: boolean;
+  /** The options given on the command line, by long name (`scopes`, `expires-in`, …): not their defaults. */
+  given: ReadonlySet<string>;
 }
 
 /** A mistake on the command line: printed with the usage, exit code 2. */
@@ -336,6 +338,7 @@ export function parseArgs(argv: readonly string[]): RunOptions {
     help: has("help"),
     envFile: has("env-file") ? envFileValue(last("env-file")) : undefined,
     cleanUp: has("clean-up"),
+    given: new Set(values.keys()),
   };
 }
 

@@ -17,6 +17,9 @@ export type IdentityOperation =
   | "revokeAccessTokens"
   | "deleteIdentity";
 
+/** The run's options for the access tokens a step issues: `--scopes` and `--expires-in`. */
+export type TokenOption = "scopes" | "expires-in";
+
 /** The run's identities, as a step sees them. */
 export interface StepSession {
   /**
@@ -165,6 +168,16 @@ export interface TutorialStep {
   readonly sharedIdentity: "creates" | "uses" | "none";
   /** The REST operations the step's tutorial code calls, in order. */
   readonly operations: readonly IdentityOperation[];
+  /**
+   * The token options its access tokens take (`scopes` and `expiresInMinutes` of its context, from `--scopes`
+   * and `--expires-in`). Absent: none (a run that gives them for such steps only says they are not used).
+   */
+  readonly usesOptions?: readonly TokenOption[];
+  /**
+   * For a step that issues access tokens without taking the token options: where their scopes and lifetime
+   * come from instead (said when those options are given, e.g. "the token service decides…").
+   */
+  readonly tokensDecidedBy?: string;
   /** Checks around the step (e.g. that revocation works). */
   readonly checks?: readonly StepCheck[];
   /** Servers the step needs (e.g. the token service), started before it and stopped after it. */

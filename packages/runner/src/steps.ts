@@ -47,6 +47,7 @@ export type {
   StepExercise,
   StepService,
   StepSession,
+  TokenOption,
   TutorialStep,
   VirtualClock,
 } from "./step.js";
@@ -65,6 +66,11 @@ export type Part = keyof typeof PARTS;
  * identity store; each token it issues is the step's (`--json`: a token-issued event, masked). Its log shows
  * warnings and errors only, among the step's output.
  */
+/** Why part two's tokens do not take --scopes and --expires-in: the token service decides, not its client. */
+const TOKEN_SERVICE_DECIDES =
+  "the token service issues each app user the scopes of their role, for 60 minutes " +
+  "(samples/token-service/src/users.ts): a client never chooses its own";
+
 const tokenService: StepService = {
   name: "tokenService",
   start: ({ client, session }) =>
@@ -127,6 +133,7 @@ export const STEPS = [
     source: "samples/issue-access-token/src/issue-access-token.ts",
     sharedIdentity: "uses",
     operations: ["issueAccessToken"],
+    usesOptions: ["scopes", "expires-in"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const identity = await session.identity();
       session.tokenIssued(identity, await issueAccessToken(client, identity, scopes), scopes);
@@ -176,6 +183,7 @@ export const STEPS = [
     source: "samples/create-identity-and-token/src/create-identity-and-token.ts",
     sharedIdentity: "none",
     operations: ["createIdentity"],
+    usesOptions: ["scopes", "expires-in"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const { user, ...accessToken } = await createIdentityAndToken(client, scopes, {
         tokenExpiresInMinutes: expiresInMinutes,
@@ -214,6 +222,7 @@ export const STEPS = [
     source: "samples/refresh-access-token/src/refresh-access-token.ts",
     sharedIdentity: "uses",
     operations: ["issueAccessToken"],
+    usesOptions: ["scopes", "expires-in"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const identity = await session.identity();
       const refreshed = await refreshAccessToken(client, identity, scopes, {
@@ -251,6 +260,7 @@ export const STEPS = [
     source: "samples/revoke-access-tokens/src/revoke-access-tokens.ts",
     sharedIdentity: "uses",
     operations: ["revokeAccessTokens"],
+    usesOptions: ["scopes"], // the emulator-only check issues tokens before and after the revocation
     checks: [revocationCheck],
     async run({ client, session }) {
       await revokeAccessTokens(client, await session.identity());
@@ -318,6 +328,7 @@ export const STEPS = [
     source: "samples/token-service/src/token-service.ts",
     sharedIdentity: "none",
     operations: ["createIdentity", "issueAccessToken"],
+    tokensDecidedBy: TOKEN_SERVICE_DECIDES,
     services: [tokenService],
     async run({ services }) {
       const url = services.tokenService?.url as string;
@@ -334,6 +345,7 @@ export const STEPS = [
     source: "samples/use-token/src/use-token.ts",
     sharedIdentity: "none",
     operations: ["issueAccessToken", "createIdentity", "revokeAccessTokens"],
+    tokensDecidedBy: TOKEN_SERVICE_DECIDES,
     services: [tokenService],
     run: chatAsAppUser,
   },

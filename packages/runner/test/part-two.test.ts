@@ -24,8 +24,14 @@ const tokenServiceUrl = (text: string) => /The token service listens on (http:\/
 
 describe("npm run quickstart -- --part 2 (emulator)", () => {
   it("runs both steps: refresh on the virtual clock, revocation, scope; then leaves nothing behind", async () => {
-    const run = await runInProcess(["--part", "2", "--json"]);
+    // --scopes and --expires-in are not for the token service's users (their role decides): said, not applied.
+    const run = await runInProcess(["--part", "2", "--json", "--scopes", "chat,voip", "--expires-in", "90"]);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.events.filter((e) => e.event === "notice").map((e) => [e.kind, e.option])).toEqual([
+      ["unused-option", "--scopes"],
+      ["unused-option", "--expires-in"],
+    ]);
+    expect(run.stderr).toContain("Note: --scopes chat,voip is not used by this run's steps (token-service, use-token)");
     const ends = run.events.filter((e) => e.event === "step-end");
     expect(ends.map((e) => [e.step, e.ok])).toEqual([
       ["token-service", true],

@@ -72,9 +72,10 @@ export interface RunSummary {
 export interface Notice {
   /**
    * shadowed-variable, unread-variable, unusual-value: the configuration (`variable` names it);
-   * outside-service-range: an option's value the service will refuse, sent anyway (`option` names it).
+   * outside-service-range: an option's value the service will refuse, sent anyway (`option` names it);
+   * unused-option: an option none (or only some) of the run's steps use, and why (`option` names it).
    */
-  kind: "shadowed-variable" | "unread-variable" | "unusual-value" | "outside-service-range";
+  kind: "shadowed-variable" | "unread-variable" | "unusual-value" | "outside-service-range" | "unused-option";
   variable?: string;
   /** The command-line option concerned, e.g. `--expires-in`. */
   option?: string;
