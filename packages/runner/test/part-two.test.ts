@@ -31,7 +31,9 @@ describe("npm run quickstart -- --part 2 (emulator)", () => {
       ["unused-option", "--scopes"],
       ["unused-option", "--expires-in"],
     ]);
-    expect(run.stderr).toContain("Note: --scopes chat,voip is not used by this run's steps (token-service, use-token)");
+    expect(run.stderr).toContain(
+      "Note: --scopes chat,voip is not used by this run's steps (token-service, use-token)",
+    );
     const ends = run.events.filter((e) => e.event === "step-end");
     expect(ends.map((e) => [e.step, e.ok])).toEqual([
       ["token-service", true],
@@ -107,11 +109,25 @@ describe("npm run quickstart -- --part 2 (emulator)", () => {
     nothingLeft(run);
   });
 
-  it("a kept thread the emulator no longer has (its chat lives in memory) is forgotten by --clean-up, said so", async () => {
+  it("kept identities work in the next run; a kept thread the emulator no longer has (its chat lives in memory) is forgotten by --clean-up, said so", async () => {
     const kept = await runInProcess(["--step", "use-token", "--keep", "--json"]);
     expect(kept.code, kept.stderr).toBe(0);
     const thread = kept.events.find((e) => e.event === "thread-created")?.thread as string;
     expect(storedThreads(kept.stateDir).map((t) => t.id)).toEqual([thread]);
+    // The kept identities were revoked on the virtual clock, 50 minutes ahead of the real one. Back on the real
+    // clock, a new run's tokens for them still work: revocation goes by the order tokens were issued in, not by
+    // the clock.
+    const again = await runInProcess(["--step", "use-token", "--json"], {
+      env: { ACS_QUICKSTART_STATE_DIR: kept.stateDir },
+    });
+    expect(again.code, again.stderr).toBe(0);
+    const alice = kept.events.find((e) => e.event === "thread-created")?.identity;
+    expect(again.events.filter((e) => e.event === "identity-created")).toEqual([]); // the kept ones, reused
+    expect(again.events.find((e) => e.event === "thread-created")).toMatchObject({ identity: alice });
+    expect(again.stderr).toContain("alice sent another message: the chat goes on.");
+    expect(again.stderr).toContain(
+      "Messages, newest first:\n  5. text             alice: Back, with a new credential",
+    );
     // The in-process emulator of the next run starts without it (identities persist, chat does not): 404.
     const clean = await runInProcess(["--clean-up", "--json"], {
       env: { ACS_QUICKSTART_STATE_DIR: kept.stateDir },
