@@ -167,23 +167,15 @@ export class IdentityStore {
 
   /** Remembers a chat thread (once: adding the same id for the same endpoint again changes nothing). */
   async addThread(entry: NewStoredThread): Promise<StoredThread> {
-    const createdAt = entry.createdAt ?? new Date();
     const thread: StoredThread = {
-      id: entry.id,
-      endpoint: endpointKey(entry.endpoint),
-      createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
-      ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+      ...baseEntry(entry),
       creator: entry.creator,
       ...(entry.appUser === undefined ? {} : { appUser: entry.appUser }),
     };
-    return this.update((state) => {
+    return this.addOnce((state) => {
       state.threads ??= [];
-      const threads = state.threads;
-      const existing = threads.find((t) => t.id === thread.id && endpointKey(t.endpoint) === thread.endpoint);
-      if (existing) return { result: existing };
-      threads.push(thread);
-      return { result: thread, changed: true };
-    });
+      return state.threads;
+    }, thread);
   }
 
   /** Forgets a chat thread (it is not deleted from the resource). Returns whether it was remembered. */
@@ -205,21 +197,24 @@ export class IdentityStore {
 
   /** Remembers an identity (once: adding the same id for the same endpoint again changes nothing). */
   async add(entry: NewIdentity): Promise<StoredIdentity> {
-    const createdAt = entry.createdAt ?? new Date();
     const identity: StoredIdentity = {
-      id: entry.id,
-      endpoint: endpointKey(entry.endpoint),
-      createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
-      ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+      ...baseEntry(entry),
       ...(entry.appUser === undefined ? {} : { appUser: entry.appUser }),
     };
+    return this.addOnce((state) => state.identities, identity);
+  }
+
+  /** Adds `entry` to the list `pick` gives, unless an entry of the same id and resource is there already. */
+  private addOnce<T extends { id: string; endpoint: string }>(
+    pick: (state: StoreFile) => T[],
+    entry: T,
+  ): Promise<T> {
     return this.update((state) => {
-      const existing = state.identities.find(
-        (i) => i.id === identity.id && endpointKey(i.endpoint) === identity.endpoint,
-      );
+      const list = pick(state);
+      const existing = list.find((e) => e.id === entry.id && endpointKey(e.endpoint) === entry.endpoint);
       if (existing) return { result: existing };
-      state.identities.push(identity);
-      return { result: identity, changed: true };
+      list.push(entry);
+      return { result: entry, changed: true };
     });
   }
 
@@ -383,6 +378,17 @@ export class IdentityStore {
       );
     }
   }
+}
+
+/** The fields every entry (identity or thread) has, from what a caller gives; `createdAt` defaults to now. */
+function baseEntry(entry: { id: string; endpoint: string; createdAt?: string | Date; createdBy?: string }) {
+  const createdAt = entry.createdAt ?? new Date();
+  return {
+    id: entry.id,
+    endpoint: endpointKey(entry.endpoint),
+    createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
+    ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+  };
 }
 
 /** Sets `pendingCleanup` on the entries with these ids; returns whether any changed. */
