@@ -1,17 +1,22 @@
 /**
  * Remembers the identities a learner created, so that a later step (or a later run) can issue a
- * token for, revoke or delete the same identity.
+ * token for, revoke or delete the same identity; and the chat threads (part two) a run kept or could not
+ * delete, with the identity that made them, so that a later clean-up can delete them.
  *
- * The state is one JSON file, readable and editable by a person:
+ * The state is one JSON file, readable and editable by a person (`threads` only once there is one):
  *
  * ```json
  * { "version": 1,
  *   "identities": [
  *     { "id": "8:acs:…_…", "endpoint": "https://myacs.communication.azure.com/",
- *       "createdAt": "2026-11-25T00:40:51.000Z", "createdBy": "<the step's id>" } ] }
+ *       "createdAt": "2026-11-25T00:40:51.000Z", "createdBy": "<the step's id>" } ],
+ *   "threads": [
+ *     { "id": "19:acsV1_…@thread.v2", "endpoint": "https://myacs.communication.azure.com/",
+ *       "createdAt": "2026-11-25T00:41:02.000Z", "createdBy": "<the step's id>",
+ *       "creator": "8:acs:…_…", "appUser": "alice" } ] }
  * ```
  *
- * An identity belongs to the resource that created it, so every entry is keyed by endpoint:
+ * An identity (and a thread) belongs to the resource that created it, so every entry is keyed by endpoint:
  * an identity made on the emulator is never offered to Azure, and the other way round.
  *
  * Writes are atomic (a temporary file in the same folder, flushed, then renamed over the old
@@ -53,6 +58,38 @@ export interface StoredIdentity {
   pendingCleanup?: boolean;
 }
 
+/**
+ * One remembered chat thread: one a run kept (`--keep`) or could not delete. Only a participant can delete a
+ * thread (with a token of the `chat` scope), so the entry names the identity that made it: a clean-up deletes
+ * the thread before that identity (afterwards nobody of ours could).
+ */
+export interface StoredThread {
+  /** The thread's id, e.g. `19:acsV1_…@thread.v2`. */
+  id: string;
+  /** The resource it belongs to, as `https://host/`. */
+  endpoint: string;
+  /** When it was created, ISO-8601 UTC. */
+  createdAt: string;
+  /** Which step created it. */
+  createdBy?: string;
+  /** The identity that made it (a participant, so a token of its can delete the thread). */
+  creator: string;
+  /** The app user that identity belongs to, when a token service made it (see {@link StoredIdentity.appUser}). */
+  appUser?: string;
+  /** Set when a run could not delete it: the next run's clean-up deletes it (and keeps its creator until then). */
+  pendingCleanup?: boolean;
+}
+
+/** What {@link IdentityStore.addThread} needs; `createdAt` defaults to now. */
+export interface NewStoredThread {
+  id: string;
+  endpoint: string;
+  creator: string;
+  createdBy?: string;
+  createdAt?: string | Date;
+  appUser?: string;
+}
+
 /** What {@link IdentityStore.add} needs; `createdAt` defaults to now. */
 export interface NewIdentity {
   id: string;
@@ -85,7 +122,10 @@ const VERSION = 1;
 /** How long a change waits for another run's change to the same file (each holds the lock a few ms). */
 const LOCK_TIMEOUT_MS = 5_000;
 
-type StoreFile = { version: 1; identities: StoredIdentity[] } & Record<string, unknown>;
+type StoreFile = { version: 1; identities: StoredIdentity[]; threads?: StoredThread[] } & Record<
+  string,
+  unknown
+>;
 
 export class IdentityStore {
   /** The JSON file this store reads and writes. */
@@ -117,23 +157,64 @@ export class IdentityStore {
     return newest(await this.list(endpoint), (identity) => identity.appUser === appUser);
   }
 
-  /** Remembers an identity (once: adding the same id for the same endpoint again changes nothing). */
-  async add(entry: NewIdentity): Promise<StoredIdentity> {
-    const createdAt = entry.createdAt ?? new Date();
-    const identity: StoredIdentity = {
-      id: entry.id,
-      endpoint: endpointKey(entry.endpoint),
-      createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
-      ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+  /** The remembered chat threads, oldest first; only those of `endpoint` when given. */
+  async threads(endpoint?: string): Promise<StoredThread[]> {
+    const threads = (await this.read()).threads ?? [];
+    if (endpoint === undefined) return threads;
+    const key = endpointKey(endpoint);
+    return threads.filter((thread) => endpointKey(thread.endpoint) === key);
+  }
+
+  /** Remembers a chat thread (once: adding the same id for the same endpoint again changes nothing). */
+  async addThread(entry: NewStoredThread): Promise<StoredThread> {
+    const thread: StoredThread = {
+      ...baseEntry(entry),
+      creator: entry.creator,
       ...(entry.appUser === undefined ? {} : { appUser: entry.appUser }),
     };
+    return this.addOnce((state) => {
+      state.threads ??= [];
+      return state.threads;
+    }, thread);
+  }
+
+  /** Forgets a chat thread (it is not deleted from the resource). Returns whether it was remembered. */
+  async removeThread(id: string): Promise<boolean> {
     return this.update((state) => {
-      const existing = state.identities.find(
-        (i) => i.id === identity.id && endpointKey(i.endpoint) === identity.endpoint,
-      );
+      const before = state.threads?.length ?? 0;
+      const threads = (state.threads ?? []).filter((thread) => thread.id !== id);
+      if (threads.length > 0) state.threads = threads;
+      else delete state.threads;
+      const changed = threads.length !== before;
+      return { result: changed, changed };
+    });
+  }
+
+  /** Marks chat threads a clean-up could not delete, so that the next run's clean-up deletes them. */
+  async markThreadsPendingCleanup(ids: readonly string[]): Promise<void> {
+    await this.update((state) => ({ result: undefined, changed: markPending(state.threads ?? [], ids) }));
+  }
+
+  /** Remembers an identity (once: adding the same id for the same endpoint again changes nothing). */
+  async add(entry: NewIdentity): Promise<StoredIdentity> {
+    const identity: StoredIdentity = {
+      ...baseEntry(entry),
+      ...(entry.appUser === undefined ? {} : { appUser: entry.appUser }),
+    };
+    return this.addOnce((state) => state.identities, identity);
+  }
+
+  /** Adds `entry` to the list `pick` gives, unless an entry of the same id and resource is there already. */
+  private addOnce<T extends { id: string; endpoint: string }>(
+    pick: (state: StoreFile) => T[],
+    entry: T,
+  ): Promise<T> {
+    return this.update((state) => {
+      const list = pick(state);
+      const existing = list.find((e) => e.id === entry.id && endpointKey(e.endpoint) === entry.endpoint);
       if (existing) return { result: existing };
-      state.identities.push(identity);
-      return { result: identity, changed: true };
+      list.push(entry);
+      return { result: entry, changed: true };
     });
   }
 
@@ -149,16 +230,7 @@ export class IdentityStore {
 
   /** Marks identities a clean-up could not delete, so that the next run's clean-up deletes them. */
   async markPendingCleanup(ids: readonly string[]): Promise<void> {
-    await this.update((state) => {
-      let changed = false;
-      for (const identity of state.identities) {
-        if (ids.includes(identity.id) && !identity.pendingCleanup) {
-          identity.pendingCleanup = true;
-          changed = true;
-        }
-      }
-      return { result: undefined, changed };
-    });
+    await this.update((state) => ({ result: undefined, changed: markPending(state.identities, ids) }));
   }
 
   /**
@@ -225,8 +297,14 @@ export class IdentityStore {
         "It was written by another version of this project: update the code, or move the file aside.",
       );
     }
-    data.identities.forEach((entry: unknown, index: number) => {
-      const where = `identities[${index}]`;
+    if (data.threads !== undefined && !Array.isArray(data.threads)) {
+      throw this.corrupt(`has "threads" that is not a list.`);
+    }
+    const entries = [
+      ...data.identities.map((entry: unknown, index: number) => [entry, `identities[${index}]`] as const),
+      ...((data.threads ?? []) as unknown[]).map((entry, index) => [entry, `threads[${index}]`] as const),
+    ];
+    for (const [entry, where] of entries) {
       if (!isObject(entry)) throw this.corrupt(`has ${where} that is not an object.`);
       if (typeof entry.id !== "string" || entry.id === "")
         throw this.corrupt(`has ${where} without an "id".`);
@@ -245,7 +323,10 @@ export class IdentityStore {
       if (entry.pendingCleanup !== undefined && typeof entry.pendingCleanup !== "boolean") {
         throw this.corrupt(`has ${where} whose "pendingCleanup" is not true or false.`);
       }
-    });
+      if (where.startsWith("threads") && (typeof entry.creator !== "string" || entry.creator === "")) {
+        throw this.corrupt(`has ${where} without a "creator" (the identity that made the thread).`);
+      }
+    }
     return data as StoreFile; // entries keep any extra fields a person added: nothing is lost on rewrite
   }
 
@@ -297,6 +378,32 @@ export class IdentityStore {
       );
     }
   }
+}
+
+/** The fields every entry (identity or thread) has, from what a caller gives; `createdAt` defaults to now. */
+function baseEntry(entry: { id: string; endpoint: string; createdAt?: string | Date; createdBy?: string }) {
+  const createdAt = entry.createdAt ?? new Date();
+  return {
+    id: entry.id,
+    endpoint: endpointKey(entry.endpoint),
+    createdAt: typeof createdAt === "string" ? createdAt : createdAt.toISOString(),
+    ...(entry.createdBy === undefined ? {} : { createdBy: entry.createdBy }),
+  };
+}
+
+/** Sets `pendingCleanup` on the entries with these ids; returns whether any changed. */
+function markPending(
+  entries: Array<{ id: string; pendingCleanup?: boolean }>,
+  ids: readonly string[],
+): boolean {
+  let changed = false;
+  for (const entry of entries) {
+    if (ids.includes(entry.id) && !entry.pendingCleanup) {
+      entry.pendingCleanup = true;
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /** The most recently created of `identities` that `wanted` accepts and that is not pending clean-up. */

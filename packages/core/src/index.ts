@@ -38,8 +38,10 @@ export {
   checkStateDir,
   IdentityStore,
   type NewIdentity,
+  type NewStoredThread,
   StateError,
   type StoredIdentity,
+  type StoredThread,
 } from "./identity-store.js";
 export { LANGUAGES, type Language, type Texts } from "./language.js";
 export { type ProxyInUse, proxyFor } from "./proxy.js";

@@ -96,6 +96,43 @@ describe("IdentityStore", () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it("remembers chat threads with the identity that made them, per resource; a file without threads has no threads key", async () => {
+    const store = new IdentityStore(file);
+    await store.add({ id: id(1), endpoint: AZURE, createdBy: "use-token", appUser: "alice" });
+    const thread = await store.addThread({
+      id: "19:acsV1_one@thread.v2",
+      endpoint: "https://MYACS.communication.azure.com",
+      creator: id(1),
+      appUser: "alice",
+      createdBy: "use-token",
+      createdAt: "2026-11-25T00:41:02.000Z",
+    });
+    expect(thread).toEqual({
+      id: "19:acsV1_one@thread.v2",
+      endpoint: AZURE,
+      createdAt: "2026-11-25T00:41:02.000Z",
+      createdBy: "use-token",
+      creator: id(1),
+      appUser: "alice",
+    });
+    await store.addThread({ id: "19:acsV1_one@thread.v2", endpoint: AZURE, creator: id(2) }); // once
+    await store.addThread({ id: "19:acsV1_two@thread.v2", endpoint: EMULATOR, creator: id(3) });
+    const again = new IdentityStore(file);
+    expect(await again.threads(AZURE)).toEqual([thread]);
+    expect((await again.threads()).map((t) => t.id)).toEqual([
+      "19:acsV1_one@thread.v2",
+      "19:acsV1_two@thread.v2",
+    ]);
+    expect(await again.list()).toHaveLength(1); // threads are not identities
+
+    await again.markThreadsPendingCleanup(["19:acsV1_two@thread.v2"]);
+    expect(await store.threads(EMULATOR)).toEqual([expect.objectContaining({ pendingCleanup: true })]);
+    expect(await store.removeThread("19:acsV1_one@thread.v2")).toBe(true);
+    expect(await store.removeThread("19:acsV1_one@thread.v2")).toBe(false);
+    expect(await store.removeThread("19:acsV1_two@thread.v2")).toBe(true);
+    expect(JSON.parse(await readFile(file, "utf8"))).not.toHaveProperty("threads");
+  });
+
   it("writes atomically: no temporary or lock file is left behind", async () => {
     const store = new IdentityStore(file);
     for (let n = 0; n < 5; n++) await store.add({ id: id(n), endpoint: AZURE });
@@ -186,6 +223,20 @@ describe("a damaged identities.json", () => {
         ],
       }),
       /identities\[1\] without a valid "endpoint"/,
+    ],
+    [
+      "threads that are not a list",
+      JSON.stringify({ version: 1, identities: [], threads: { id: "19:x" } }),
+      /"threads" that is not a list/,
+    ],
+    [
+      "a thread without the identity that made it",
+      JSON.stringify({
+        version: 1,
+        identities: [],
+        threads: [{ id: "19:acsV1_x@thread.v2", endpoint: AZURE, createdAt: "2026-11-25T00:00:00Z" }],
+      }),
+      /threads\[0\] without a "creator"/,
     ],
     [
       "an entry with a bad date",

@@ -28,6 +28,8 @@ export interface RunOptions {
   envFile: string | undefined;
   /** `--clean-up`: delete what earlier runs left for the resource, and run no step. */
   cleanUp: boolean;
+  /** The options given on the command line, by long name (`scopes`, `expires-in`, …): not their defaults. */
+  given: ReadonlySet<string>;
 }
 
 /** A mistake on the command line: printed with the usage, exit code 2. */
@@ -120,7 +122,7 @@ export const OPTION_GROUPS: readonly OptionGroup[] = [
       },
       {
         name: "clean-up",
-        help: "run no step: delete the identities earlier runs left for the resource (the summary lists them)",
+        help: "run no step: delete the chat threads and identities earlier runs left for the resource\n(the summary lists them)",
       },
     ],
   },
@@ -337,6 +339,7 @@ export function parseArgs(argv: readonly string[]): RunOptions {
     help: has("help"),
     envFile: has("env-file") ? envFileValue(last("env-file")) : undefined,
     cleanUp: has("clean-up"),
+    given: new Set(values.keys()),
   };
 }
 

@@ -100,13 +100,12 @@ async function executeStep(step: TutorialStep, run: StepsRun): Promise<StepResul
     );
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    // Stopped by a signal: what failed then (a cancelled request, a server that answered "cancelled") is the
+    // signal's doing, not a failure to diagnose.
     const interrupted = signals.interrupted();
-    return {
-      ok: false,
-      ms: Math.round(performance.now() - started),
-      diagnosis: diagnose(error, run.diagnoseContext),
-      ...(interrupted ? { interrupted } : {}),
-    };
+    if (interrupted) return { ok: false, ms, interrupted };
+    return { ok: false, ms, diagnosis: diagnose(error, run.diagnoseContext) };
   }
 }
 

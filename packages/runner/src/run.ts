@@ -32,6 +32,7 @@ import { Session } from "./session.js";
 import { clientOptions, type Prepared, prepare, startMode, USAGE_ERROR } from "./setup.js";
 import { listenForSignals, type SignalSource, signalExitCode } from "./signals.js";
 import { findStep, STEPS } from "./steps.js";
+import { unusedTokenOptions } from "./token-options.js";
 
 export const EXIT = { ok: 0, stepFailed: 1, usage: USAGE_ERROR } as const;
 
@@ -77,8 +78,12 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
     reporter.list(STEPS);
     return EXIT.ok;
   }
+  // A token option no step of the run uses is said to be unused, not ignored in silence.
+  const selected = options.steps.flatMap((id) => findStep(id) ?? []);
+  for (const notice of unusedTokenOptions(selected, options)) reporter.notice(notice);
   // A lifetime the service refuses is sent anyway (its own 400 is the lesson), with a word of warning first.
-  const outside = options.steps.length > 0 ? outsideServiceRange(options.expiresInMinutes) : undefined;
+  const sent = selected.some((step) => step.usesOptions?.includes("expires-in"));
+  const outside = sent ? outsideServiceRange(options.expiresInMinutes) : undefined;
   if (outside) reporter.notice({ kind: "outside-service-range", option: "--expires-in", message: outside });
   // The samples mask tokens by default; --show-secrets changes that default for this run only.
   const revealed = revealSecrets();
@@ -174,7 +179,9 @@ async function run(
         leftoverIdentities: left.leftover,
         leftoverThreads: left.threadsLeft,
         keptOnPurpose: left.keptOnPurpose,
+        keep: options.keep,
         identities: left.identities,
+        threads: left.threads,
         storeFile: fromRoot(store.file),
         ...(left.deletingStep ? { deletingStep: left.deletingStep } : {}),
       });

@@ -8,6 +8,13 @@ import type { Reporter } from "./reporters/index.js";
 import type { StepContext, StepSession, TutorialStep } from "./step.js";
 import { STEPS } from "./steps.js";
 
+/** A chat thread a run made: who made it (a token of that identity deletes it). */
+export interface RunThread {
+  creator: CommunicationUserIdentifier;
+  /** The app user whose identity made it, when a token service made that identity. */
+  appUser?: string;
+}
+
 export class Session {
   /** Identities this run made and has not deleted, by id. */
   readonly created = new Map<string, CommunicationUserIdentifier>();
@@ -17,8 +24,10 @@ export class Session {
   shared: CommunicationUserIdentifier | undefined;
   /** Whether `shared` came from the identity store (an earlier run) rather than from this run. */
   sharedFromStore = false;
-  /** Chat threads this run made and has not deleted, with the identity that made each. */
-  readonly threads = new Map<string, CommunicationUserIdentifier>();
+  /** Chat threads this run made and has not deleted, with the identity (and app user) that made each. */
+  readonly threads = new Map<string, RunThread>();
+  /** Every chat thread this run made, deleted since or not. */
+  private readonly madeThreadIds = new Set<string>();
   private readonly issued: Array<{ identity: string; token: string }> = [];
 
   constructor(
@@ -64,8 +73,18 @@ export class Session {
         const stored = await this.store.forAppUser(this.endpoint, appUser);
         return stored ? { communicationUserId: stored.id } : undefined;
       },
-      threadCreated: (threadId, creator) => {
-        this.threads.set(threadId, creator);
+      threadCreated: async (threadId, creator, options = {}) => {
+        const appUser = options.appUser;
+        this.threads.set(threadId, { creator, ...(appUser !== undefined ? { appUser } : {}) });
+        this.madeThreadIds.add(threadId);
+        this.reporter.threadCreated(step, threadId, creator.communicationUserId, appUser);
+        await this.store.addThread({
+          id: threadId,
+          endpoint: this.endpoint,
+          creator: creator.communicationUserId,
+          createdBy: step.id,
+          ...(appUser !== undefined ? { appUser } : {}),
+        });
       },
       deleted: async (identity) => {
         this.created.delete(identity.communicationUserId);
@@ -73,13 +92,25 @@ export class Session {
         if (this.shared?.communicationUserId === identity.communicationUserId) this.shared = undefined;
         await this.store.remove(identity.communicationUserId);
       },
-      tokenIssued: (identity, { token, expiresOn }, scopes) => {
+      tokenIssued: (identity, { token, expiresOn }, scopes, options = {}) => {
         this.issued.push({ identity: identity.communicationUserId, token });
-        this.reporter.tokenIssued(step, identity.communicationUserId, maskToken(token), expiresOn, scopes);
+        this.reporter.tokenIssued(
+          step,
+          identity.communicationUserId,
+          maskToken(token),
+          expiresOn,
+          scopes,
+          options.appUser,
+        );
       },
       tokens: (identity) =>
         this.issued.filter((t) => t.identity === identity.communicationUserId).map((t) => t.token),
     };
+  }
+
+  /** Whether this run made the chat thread `id` (whether or not it was deleted since). */
+  madeThread(id: string): boolean {
+    return this.madeThreadIds.has(id);
   }
 
   /** Whether this run made the identity `id` (whether or not it was deleted since). */

@@ -17,6 +17,9 @@ export type IdentityOperation =
   | "revokeAccessTokens"
   | "deleteIdentity";
 
+/** The run's options for the access tokens a step issues: `--scopes` and `--expires-in`. */
+export type TokenOption = "scopes" | "expires-in";
+
 /** The run's identities, as a step sees them. */
 export interface StepSession {
   /**
@@ -36,10 +39,15 @@ export interface StepSession {
   /** The identity of an app user (made by a token service in this run or, if kept, in an earlier one). */
   appUserIdentity(appUser: string): Promise<CommunicationUserIdentifier | undefined>;
   /**
-   * A chat thread this step made, and the identity that made it: clean-up deletes it (unless the run keeps
-   * what it made), before it deletes the identities.
+   * A chat thread this step made, and the identity that made it (with `appUser`, that app user's): it is
+   * remembered in the identity store at once, and clean-up deletes it (unless the run keeps what it made) before
+   * it deletes the identities. Resolves once the thread is remembered.
    */
-  threadCreated(threadId: string, creator: CommunicationUserIdentifier): void;
+  threadCreated(
+    threadId: string,
+    creator: CommunicationUserIdentifier,
+    options?: { appUser?: string },
+  ): void | Promise<void>;
   /** An identity this step deleted: clean-up no longer needs to, and later steps no longer use it. */
   deleted(identity: CommunicationUserIdentifier): Promise<void>;
   /**
@@ -50,6 +58,8 @@ export interface StepSession {
     identity: CommunicationUserIdentifier,
     accessToken: { token: string; expiresOn: Date },
     scopes: readonly string[],
+    /** `appUser`: the app user a token service issued it to (part two). */
+    options?: { appUser?: string },
   ): void;
   /** The tokens issued in this run for an identity, oldest first. */
   tokens(identity: CommunicationUserIdentifier): readonly string[];
@@ -158,6 +168,16 @@ export interface TutorialStep {
   readonly sharedIdentity: "creates" | "uses" | "none";
   /** The REST operations the step's tutorial code calls, in order. */
   readonly operations: readonly IdentityOperation[];
+  /**
+   * The token options its access tokens take (`scopes` and `expiresInMinutes` of its context, from `--scopes`
+   * and `--expires-in`). Absent: none (a run that gives them for such steps only says they are not used).
+   */
+  readonly usesOptions?: readonly TokenOption[];
+  /**
+   * For a step that issues access tokens without taking the token options: where their scopes and lifetime
+   * come from instead (said when those options are given, e.g. "the token service decides…").
+   */
+  readonly tokensDecidedBy?: string;
   /** Checks around the step (e.g. that revocation works). */
   readonly checks?: readonly StepCheck[];
   /** Servers the step needs (e.g. the token service), started before it and stopped after it. */

@@ -35,6 +35,7 @@ import {
 } from "@acs-quickstart/use-token";
 import { revocationCheck } from "./checks/revocation.js";
 import { within } from "./clock.js";
+import { describeLogLine } from "./service-log.js";
 import type { StepContext, StepService, TutorialStep, VirtualClock } from "./step.js";
 
 export type {
@@ -46,6 +47,7 @@ export type {
   StepExercise,
   StepService,
   StepSession,
+  TokenOption,
   TutorialStep,
   VirtualClock,
 } from "./step.js";
@@ -61,8 +63,14 @@ export type Part = keyof typeof PARTS;
  * Part two's token service (samples/token-service), as a server the runner starts before a step and stops after it (registry
  * data: a step's `services`). It signs in the demo users and makes their identities with the run's identity
  * client; each identity it makes is the run's (clean-up deletes it), remembered for its app user in the
- * identity store. Its log shows warnings and errors only, among the step's output.
+ * identity store; each token it issues is the step's (`--json`: a token-issued event, masked). Its log shows
+ * warnings and errors only, among the step's output.
  */
+/** Why part two's tokens do not take --scopes and --expires-in: the token service decides, not its client. */
+const TOKEN_SERVICE_DECIDES =
+  "the token service issues each app user the scopes of their role, for 60 minutes " +
+  "(samples/token-service/src/users.ts): a client never chooses its own";
+
 const tokenService: StepService = {
   name: "tokenService",
   start: ({ client, session }) =>
@@ -72,12 +80,11 @@ const tokenService: StepService = {
         get: (appUser) => session.appUserIdentity(appUser),
         set: (appUser, identity) => session.created(identity, { appUser }),
       },
+      onTokenIssued: ({ appUser, identity, token, expiresOn, scopes }) =>
+        session.tokenIssued(identity, { token, expiresOn }, scopes, { appUser }),
       log: {
         level: "warn",
-        stream: {
-          write: (line) =>
-            console.log(`Token service: ${(JSON.parse(line) as { msg?: string }).msg ?? line}`),
-        },
+        stream: { write: (line) => console.log(`Token service: ${describeLogLine(line)}`) },
       },
     }),
 };
@@ -126,6 +133,7 @@ export const STEPS = [
     source: "samples/issue-access-token/src/issue-access-token.ts",
     sharedIdentity: "uses",
     operations: ["issueAccessToken"],
+    usesOptions: ["scopes", "expires-in"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const identity = await session.identity();
       session.tokenIssued(identity, await issueAccessToken(client, identity, scopes), scopes);
@@ -175,6 +183,7 @@ export const STEPS = [
     source: "samples/create-identity-and-token/src/create-identity-and-token.ts",
     sharedIdentity: "none",
     operations: ["createIdentity"],
+    usesOptions: ["scopes", "expires-in"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const { user, ...accessToken } = await createIdentityAndToken(client, scopes, {
         tokenExpiresInMinutes: expiresInMinutes,
@@ -213,6 +222,7 @@ export const STEPS = [
     source: "samples/refresh-access-token/src/refresh-access-token.ts",
     sharedIdentity: "uses",
     operations: ["issueAccessToken"],
+    usesOptions: ["scopes", "expires-in"],
     async run({ client, session, scopes, expiresInMinutes }) {
       const identity = await session.identity();
       const refreshed = await refreshAccessToken(client, identity, scopes, {
@@ -250,6 +260,7 @@ export const STEPS = [
     source: "samples/revoke-access-tokens/src/revoke-access-tokens.ts",
     sharedIdentity: "uses",
     operations: ["revokeAccessTokens"],
+    usesOptions: ["scopes"], // the emulator-only check issues tokens before and after the revocation
     checks: [revocationCheck],
     async run({ client, session }) {
       await revokeAccessTokens(client, await session.identity());
@@ -317,6 +328,7 @@ export const STEPS = [
     source: "samples/token-service/src/token-service.ts",
     sharedIdentity: "none",
     operations: ["createIdentity", "issueAccessToken"],
+    tokensDecidedBy: TOKEN_SERVICE_DECIDES,
     services: [tokenService],
     async run({ services }) {
       const url = services.tokenService?.url as string;
@@ -333,6 +345,7 @@ export const STEPS = [
     source: "samples/use-token/src/use-token.ts",
     sharedIdentity: "none",
     operations: ["issueAccessToken", "createIdentity", "revokeAccessTokens"],
+    tokensDecidedBy: TOKEN_SERVICE_DECIDES,
     services: [tokenService],
     run: chatAsAppUser,
   },
@@ -375,7 +388,7 @@ async function chatAsAppUser(context: StepContext): Promise<void> {
     credentials.push(user);
     const thread = await startThread(endpoint, user, "alice", clientOptions);
     const creator = await session.appUserIdentity("alice");
-    if (creator) session.threadCreated(thread.threadId, creator);
+    if (creator) await session.threadCreated(thread.threadId, creator, { appUser: "alice" });
     await sayHello(thread, "alice");
 
     const refreshAt = proactiveRefreshAt(user.expiresOn);

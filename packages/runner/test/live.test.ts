@@ -2,10 +2,13 @@
  * Live mode, in-process, against the standalone emulator over HTTPS configured exactly as a real resource
  * would be (a connection string and the certificate to trust).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createIdentityClient } from "@acs-quickstart/core";
 import { createEmulatorAdminClient } from "@acs-quickstart/emulator";
 import { startStandaloneEmulator } from "@acs-quickstart/emulator/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDir, runInProcess } from "./helpers/in-process.js";
+import { type Event, freshDir, runInProcess, summary } from "./helpers/in-process.js";
 
 // The standalone emulator over HTTPS, configured exactly as a real resource would be: live mode.
 let server: Awaited<ReturnType<typeof startStandaloneEmulator>>;
@@ -126,5 +129,151 @@ describe("live mode against the standalone emulator", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.events.find((e) => e.event === "summary")).toMatchObject({ ok: true, leftoverIdentities: 0 });
     expect(await liveIdentities()).toEqual([]);
+  });
+});
+
+/** What identities.json holds. */
+function stored(env: Record<string, string>) {
+  const text = readFileSync(join(env.ACS_QUICKSTART_STATE_DIR as string, "identities.json"), "utf8");
+  return JSON.parse(text) as {
+    identities: Array<{ id: string; appUser?: string; pendingCleanup?: boolean }>;
+    threads?: Array<{
+      id: string;
+      creator: string;
+      appUser?: string;
+      createdBy?: string;
+      pendingCleanup?: boolean;
+    }>;
+  };
+}
+
+const appUserIdentity = (run: { events: Event[] }, appUser: string) =>
+  run.events.find((e) => e.event === "thread-created" && e.appUser === appUser)?.identity as string;
+
+describe("chat threads a run leaves (live, against the standalone emulator)", () => {
+  it("kept with --keep: remembered with the identity that made it, listed with the command; --clean-up deletes it before the identities", async () => {
+    const env = liveEnv();
+    const kept = await runInProcess(["--json", "--step", "use-token", "--keep"], { env });
+    expect(kept.code, kept.stderr).toBe(0);
+    const created = kept.events.filter((e) => e.event === "thread-created");
+    expect(created).toEqual([
+      expect.objectContaining({
+        step: "use-token",
+        thread: expect.stringMatching(/^19:acsV1_/),
+        appUser: "alice",
+      }),
+    ]);
+    const thread = created[0]?.thread as string;
+    const alice = appUserIdentity(kept, "alice");
+    expect(stored(env).threads).toEqual([
+      expect.objectContaining({ id: thread, creator: alice, appUser: "alice", createdBy: "use-token" }),
+    ]);
+    expect(stored(env).identities.find((i) => i.appUser === "alice")?.id).toBe(alice);
+    expect(summary(kept)).toMatchObject({
+      leftoverThreads: 1,
+      threads: { leftByThisRun: [{ thread, identity: alice, appUser: "alice" }], leftByEarlierRuns: [] },
+    });
+    expect(kept.stderr).toContain(
+      `Chat threads left by this run (--keep): ${thread} (made by alice: ${alice}).`,
+    );
+    expect(kept.stderr).toContain(
+      "To delete every chat thread and identity stored for this resource: npm run quickstart -- --clean-up",
+    );
+    expect((await admin.state()).chatThreads).toBe(1);
+
+    // A later run lists it as an earlier run's, by id and with the identity that can delete it.
+    const later = await runInProcess(["--json", "--step", "create-identity"], { env });
+    expect(later.code, later.stderr).toBe(0);
+    expect(summary(later)).toMatchObject({
+      threads: { leftByThisRun: [], leftByEarlierRuns: [{ thread, identity: alice, appUser: "alice" }] },
+    });
+    expect(later.stderr).toContain(`Chat threads left by earlier runs, still in `);
+
+    const clean = await runInProcess(["--json", "--clean-up"], { env });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.events.filter((e) => e.event === "thread-deleted")).toEqual([
+      expect.objectContaining({ thread, by: "clean-up" }),
+    ]);
+    // The thread first: afterwards nobody could delete it.
+    const order = clean.events.flatMap((e) =>
+      e.event === "thread-deleted" ? ["thread"] : e.event === "identity-deleted" ? [e.identity] : [],
+    );
+    expect(order[0]).toBe("thread");
+    expect(order).toContain(alice);
+    expect(clean.stderr).toMatch(
+      /Clean-up: deleting 1 chat thread an earlier run left behind…\n {2}deleted 19:acsV1_/,
+    );
+    expect(summary(clean)).toMatchObject({
+      ok: true,
+      threads: { leftByThisRun: [], leftByEarlierRuns: [], undeletable: [] },
+    });
+    expect((await admin.state()).chatThreads).toBe(0);
+    expect(await liveIdentities()).toEqual([]);
+    expect(stored(env)).toEqual({ version: 1, identities: [] });
+  });
+
+  it("a thread clean-up cannot delete stays, marked, and so does the identity that made it; the next run deletes both, thread first", async () => {
+    const env = liveEnv();
+    // The SDK's four attempts of the thread's deletion fail.
+    await admin.addFault({ operation: "deleteChatThread", status: 500, times: 4 });
+    const failed = await runInProcess(["--json", "--step", "use-token"], { env });
+    expect(failed.code, failed.stderr).toBe(1);
+    const thread = failed.events.find((e) => e.event === "thread-created")?.thread as string;
+    const alice = appUserIdentity(failed, "alice");
+    expect(summary(failed)).toMatchObject({
+      ok: false,
+      outcome: "cleanup-failed",
+      leftoverThreads: 1,
+      threads: { leftByThisRun: [{ thread, identity: alice, appUser: "alice" }] },
+      identities: { leftByThisRun: [alice] },
+    });
+    expect(failed.stderr).toContain(
+      `Clean-up: keeping ${alice}: it made a chat thread that could not be deleted.`,
+    );
+    expect(failed.stderr).toContain(
+      `Chat threads left by this run, not deleted: ${thread} (made by alice: ${alice}).`,
+    );
+    expect(stored(env).threads).toEqual([expect.objectContaining({ id: thread, pendingCleanup: true })]);
+    expect(stored(env).identities).toEqual([expect.objectContaining({ id: alice, pendingCleanup: true })]);
+    expect(await liveIdentities()).toEqual([alice]);
+
+    const next = await runInProcess(["--json", "--step", "create-identity"], { env });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(
+      /deleting 1 chat thread an earlier run left behind…\n {2}deleted 19:acsV1_[^\n]*\n(?:.*\n)*Clean-up: deleting 1 identity this run made and 1 identity an earlier run left behind…/,
+    );
+    expect((await admin.state()).chatThreads).toBe(0);
+    expect(await liveIdentities()).toEqual([]);
+    expect(stored(env)).toEqual({ version: 1, identities: [] });
+  });
+
+  it("a thread whose maker no longer exists cannot be deleted any more: said, by id, not silently forgotten", async () => {
+    const env = liveEnv();
+    const kept = await runInProcess(["--json", "--step", "use-token", "--keep"], { env });
+    expect(kept.code, kept.stderr).toBe(0);
+    const thread = kept.events.find((e) => e.event === "thread-created")?.thread as string;
+    const alice = appUserIdentity(kept, "alice");
+    // Someone deleted alice's identity meanwhile (not this quickstart: it deletes the thread first).
+    const identities = await createIdentityClient(
+      { kind: "connection-string", endpoint: server.url, connectionString: server.connectionString },
+      { env: { NODE_EXTRA_CA_CERTS: server.caPath } },
+    );
+    await identities.deleteUser({ communicationUserId: alice });
+
+    const clean = await runInProcess(["--json", "--clean-up"], { env });
+    expect(clean.code).toBe(1);
+    expect(clean.stderr).toContain(
+      `${thread} cannot be deleted any more: the identity that made it (${alice}) no longer exists`,
+    );
+    expect(summary(clean)).toMatchObject({
+      ok: false,
+      outcome: "cleanup-failed",
+      threads: { undeletable: [{ thread, identity: alice, appUser: "alice" }], leftByEarlierRuns: [] },
+    });
+    expect(clean.stderr).toContain(`Chat threads that cannot be deleted any more`);
+    expect(stored(env)).toEqual({ version: 1, identities: [] });
+    expect(await liveIdentities()).toEqual([]);
+    // The emulator keeps it, as the service would: nobody of ours can delete it now.
+    await admin.reset();
   });
 });

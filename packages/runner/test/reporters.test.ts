@@ -35,7 +35,9 @@ function summaryOf(overrides: Partial<RunSummary> = {}): RunSummary {
     leftoverIdentities: 0,
     leftoverThreads: 0,
     keptOnPurpose: false,
+    keep: false,
     identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [] },
+    threads: { leftByThisRun: [], leftByEarlierRuns: [], undeletable: [] },
     storeFile: ".quickstart/identities.json",
     ...overrides,
   };
@@ -86,6 +88,7 @@ describe("--json", () => {
         leftoverIdentities: 0,
         leftoverThreads: 0,
         identities: { leftByThisRun: [], keptForNextStep: [], leftByEarlierRuns: [] },
+        threads: { leftByThisRun: [], leftByEarlierRuns: [], undeletable: [] },
       },
     ]);
     for (const event of events) expect(validateEvent(event), JSON.stringify(event)).toEqual([]);
@@ -138,5 +141,57 @@ describe("for a person", () => {
     const io = collect();
     createReporter(false, io.stdout, io.stderr).summary(summary);
     expect(io.out.join("").trim()).toBe(line);
+  });
+});
+
+describe("the summary's chat threads (part two)", () => {
+  const a = "8:acs:r_a";
+  const b = "8:acs:r_b";
+  it("lists each thread by id with the identity that can delete it, and the command that deletes them", () => {
+    const io = collect();
+    createReporter(false, io.stdout, io.stderr).summary(
+      summaryOf({
+        selected: 1,
+        passed: 1,
+        leftoverIdentities: 1,
+        leftoverThreads: 1,
+        keptOnPurpose: true,
+        keep: true,
+        identities: { leftByThisRun: [a], keptForNextStep: [], leftByEarlierRuns: [] },
+        threads: {
+          leftByThisRun: [{ thread: "19:t1@thread.v2", identity: a, appUser: "alice" }],
+          leftByEarlierRuns: [{ thread: "19:t2@thread.v2", identity: b }],
+          undeletable: [{ thread: "19:t3@thread.v2", identity: "8:acs:r_gone" }],
+        },
+      }),
+    );
+    expect(io.out.join("").trim().split("\n")).toEqual([
+      "Done: 1 of 1 step ok in 0.4 s (emulator mode). Identities left behind: 1 (kept on purpose). Chat threads left behind: 1.",
+      `  Left by this run (--keep): ${a}.`,
+      `  Chat threads left by this run (--keep): 19:t1@thread.v2 (made by alice: ${a}).`,
+      `  Chat threads left by earlier runs, still in .quickstart/identities.json: 19:t2@thread.v2 (made by ${b}).`,
+      "  Chat threads that cannot be deleted any more (the identity that made them no longer exists; only a participant can delete a thread): 19:t3@thread.v2 (made by 8:acs:r_gone).",
+      "  To delete every chat thread and identity stored for this resource: npm run quickstart -- --clean-up",
+    ]);
+  });
+
+  it("a thread clean-up could not delete is 'not deleted', also when the shared identity is kept for the next step", () => {
+    const io = collect();
+    createReporter(false, io.stdout, io.stderr).summary(
+      summaryOf({
+        ok: false,
+        outcome: "cleanup-failed",
+        leftoverThreads: 1,
+        keptOnPurpose: true,
+        threads: {
+          leftByThisRun: [{ thread: "19:t1@thread.v2", identity: a }],
+          leftByEarlierRuns: [],
+          undeletable: [],
+        },
+      }),
+    );
+    expect(io.out.join("")).toContain(
+      `  Chat threads left by this run, not deleted: 19:t1@thread.v2 (made by ${a}).`,
+    );
   });
 });

@@ -15,6 +15,8 @@
  * | `POST /api/sign-out`             | a session          | 204: the session ends                                  |
  * | `POST /api/sign-out-everywhere`  | a session          | 204: every session ends, the identity's tokens are revoked |
  */
+
+import { STATUS_CODES } from "node:http";
 import type { IdentityStore } from "@acs-quickstart/core";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type { CommunicationIdentityClient } from "@azure/communication-identity";
@@ -48,6 +50,18 @@ export function identityStoreMap(store: IdentityStore, endpoint: string): Identi
   };
 }
 
+/** An access token the service issued, as {@link TokenServiceOptions.onTokenIssued} is told of it. */
+export interface IssuedToken {
+  /** The app user it was issued to. */
+  appUser: string;
+  /** That user's identity. */
+  identity: CommunicationUserIdentifier;
+  /** The token itself: a secret (never log it). */
+  token: string;
+  expiresOn: Date;
+  scopes: readonly string[];
+}
+
 /** A limit of `max` requests per `windowMs` milliseconds. */
 export interface Limit {
   max: number;
@@ -67,8 +81,18 @@ export interface TokenServiceOptions {
   tokenLifetimeMinutes?: number;
   /** Lifetime of a session. Default 8 hours. */
   sessionLifetimeMinutes?: number;
-  /** Token requests per user (default 5 a minute) and sign-ins per user name and address (default 5 a minute). */
-  limits?: { token?: Limit; signIn?: Limit };
+  /**
+   * Token requests per user (default 5 a minute); sign-ins per user name and address (default 5 a minute); failed
+   * sign-ins per user name, from any address (default 10 a minute: guesses spread over many addresses are limited
+   * too; once it is reached, that user name cannot sign in until the window is over, not even with the right
+   * password).
+   */
+  limits?: { token?: Limit; signIn?: Limit; failedSignIns?: Limit };
+  /**
+   * Told of each access token the service issues, before the client gets it (e.g. for an audit trail, or a
+   * test). It gets the token itself: never log it.
+   */
+  onTokenIssued?: (issued: IssuedToken) => void;
   /** Where the log goes (pino's JSON lines; default stdout), or `false` for none. */
   log?: false | { level?: string; stream?: { write(line: string): void } };
 }
@@ -100,9 +124,25 @@ async function refuseBody(request: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** The user name a sign-in is for (the body was checked against SIGN_IN_BODY by then). */
+const userNameOf = (request: FastifyRequest) =>
+  (request.body as { username?: string } | undefined)?.username ?? "";
+
 /** Sign-ins are counted per client address and user name: guessing a password gets slow. */
-const signInKey = (request: FastifyRequest) =>
-  `${request.ip} ${(request.body as { username?: string } | undefined)?.username ?? ""}`;
+const signInKey = (request: FastifyRequest) => `${request.ip} ${userNameOf(request)}`;
+
+/** `Authorization: Bearer <session>`; the scheme's letter case does not matter (RFC 7235, section 2.1). */
+const BEARER = /^bearer +([A-Za-z0-9_-]{20,200}) *$/i;
+
+const tooManyFailures = (reply: FastifyReply, retryAfterSeconds: number) =>
+  reply
+    .code(429)
+    .header("retry-after", String(retryAfterSeconds))
+    .send({
+      statusCode: 429,
+      error: "Too Many Requests",
+      message: `Too many failed sign-ins for this user name; retry in ${retryAfterSeconds} s.`,
+    });
 
 const unauthorized = (reply: FastifyReply, message: string) =>
   reply
@@ -119,6 +159,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const limits = {
     token: { max: 5, windowMs: 60_000 },
     signIn: { max: 5, windowMs: 60_000 },
+    failedSignIns: { max: 10, windowMs: 60_000 },
     ...options.limits,
   };
   // A hash to check unknown user names against: a wrong name takes as long as a wrong password.
@@ -148,26 +189,48 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     maxAge: 600,
   });
   await app.register(rateLimit, { global: false });
-  // Communication Services failed or refused a request of the service: the client learns that, not the details.
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error.name !== "RestError" && error.name !== "AbortError") return reply.send(error);
-    const status = error.statusCode;
-    request.log.error({ status, code: error.code }, "Communication Services did not answer as expected");
-    const busy = status === 429 || status === 503;
-    const retryAfter = (
-      error as { response?: { headers?: { get(name: string): string | undefined } } }
-    ).response?.headers?.get("retry-after");
-    if (busy) reply.header("retry-after", retryAfter ?? "1");
-    return reply.code(busy ? 503 : 502).send({
-      statusCode: busy ? 503 : 502,
-      error: busy ? "Service Unavailable" : "Bad Gateway",
-      message: `Communication Services ${status ? `answered ${status}${error.code ? ` ${error.code}` : ""}` : "could not be reached"}; try again later.`,
+    // The service's own request to Communication Services was cancelled (the server is stopping): that is not a
+    // failure of Communication Services.
+    if (error.name === "AbortError") {
+      request.log.info("a request to Communication Services was cancelled");
+      return reply.code(503).send({
+        statusCode: 503,
+        error: "Service Unavailable",
+        message: "The request was cancelled; try again later.",
+      });
+    }
+    // Communication Services failed or refused a request of the service: the client learns that, not the details.
+    if (error.name === "RestError") {
+      const status = error.statusCode;
+      request.log.error({ status, code: error.code }, "Communication Services did not answer as expected");
+      const busy = status === 429 || status === 503;
+      const retryAfter = (
+        error as { response?: { headers?: { get(name: string): string | undefined } } }
+      ).response?.headers?.get("retry-after");
+      if (busy) reply.header("retry-after", retryAfter ?? "1");
+      return reply.code(busy ? 503 : 502).send({
+        statusCode: busy ? 503 : 502,
+        error: busy ? "Service Unavailable" : "Bad Gateway",
+        message: `Communication Services ${status ? `answered ${status}${error.code ? ` ${error.code}` : ""}` : "could not be reached"}; try again later.`,
+      });
+    }
+    // A client's mistake or a limit (malformed JSON, a body the schema refuses, 429): expected, so one log line
+    // without a stack trace. Anything else is a bug: Fastify logs it with its stack and answers 500.
+    const status = error.statusCode ?? 500;
+    if (status < 400 || status >= 500) return reply.send(error);
+    request.log.info({ status, ...(error.code ? { code: error.code } : {}) }, error.message);
+    return reply.code(status).send({
+      statusCode: status,
+      ...(error.code ? { code: error.code } : {}),
+      error: STATUS_CODES[status] ?? "Error",
+      message: error.message,
     });
   });
 
   /** The session's user, from `Authorization: Bearer <session>`; 401 without a valid session. */
   async function requireSession(request: FastifyRequest, reply: FastifyReply) {
-    const token = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(request.headers.authorization ?? "")?.[1];
+    const token = BEARER.exec(request.headers.authorization ?? "")?.[1];
     const session = token ? sessions.find(token) : undefined;
     if (!token || !session)
       return unauthorized(reply, "Sign in first: send Authorization: Bearer <session>.");
@@ -196,6 +259,13 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     return pending;
   }
 
+  /** Failed sign-ins per user name, whatever the address: guesses spread over many addresses are limited too. */
+  const failedSignIns = app.createRateLimit({
+    max: limits.failedSignIns.max,
+    timeWindow: limits.failedSignIns.windowMs,
+    keyGenerator: userNameOf,
+  });
+
   // #region sign-in
   app.post<{ Body: { username: string; password: string } }>(
     "/api/sign-in",
@@ -212,9 +282,15 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     },
     async (request, reply) => {
       const { username, password } = request.body;
+      const failures = await failedSignIns(request, { increment: false });
+      if (!failures.isAllowed && failures.remaining === 0) {
+        request.log.info({ user: username }, "sign-in refused: too many failed sign-ins for this user name");
+        return tooManyFailures(reply, failures.ttlInSeconds);
+      }
       const user = users.get(username);
       const ok = await verifyPassword(password, user?.passwordHash ?? decoy ?? "");
       if (!user || !ok) {
+        await failedSignIns(request); // counted per user name, from every address
         request.log.info({ user: username }, "sign-in refused");
         return unauthorized(reply, "The user name or the password is wrong.");
       }
@@ -253,6 +329,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         { user: user.name, identity: identity.communicationUserId, scopes, expiresOn },
         "issued an access token",
       );
+      options.onTokenIssued?.({ appUser: user.name, identity, token, expiresOn, scopes });
       reply.header("cache-control", "no-store");
       return { token, expiresOn: expiresOn.toISOString() };
     },

@@ -14,6 +14,7 @@ import {
   DEMO_USERS,
   hashPassword,
   type IdentityMap,
+  type IssuedToken,
   type TokenServiceOptions,
   verifyPassword,
 } from "../src/token-service.js";
@@ -60,8 +61,13 @@ async function service(options: Partial<TokenServiceOptions> = {}): Promise<Serv
   return { app, identities, log };
 }
 
-async function signIn(app: FastifyInstance, username: string, password: string) {
-  return app.inject({ method: "POST", url: "/api/sign-in", payload: { username, password } });
+async function signIn(app: FastifyInstance, username: string, password: string, remoteAddress?: string) {
+  return app.inject({
+    method: "POST",
+    url: "/api/sign-in",
+    payload: { username, password },
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
 }
 
 async function session(app: FastifyInstance, name: keyof typeof PASSWORD): Promise<string> {
@@ -96,6 +102,24 @@ describe("who can get a token", () => {
       expect(response.statusCode).toBe(401);
       expect(response.headers["www-authenticate"]).toBe("Bearer");
       expect(response.body).not.toMatch(/eyJ/);
+    }
+  });
+
+  it("the scheme Bearer is case-insensitive (RFC 7235); another scheme or a malformed header is not a session", async () => {
+    const { app } = await service();
+    const alice = await session(app, "alice");
+    for (const authorization of [
+      `Bearer ${alice}`,
+      `bearer ${alice}`,
+      `BEARER ${alice}`,
+      `beArEr  ${alice}`,
+    ]) {
+      const response = await app.inject({ method: "POST", url: "/api/token", headers: { authorization } });
+      expect(response.statusCode, authorization.split(" ")[0]).toBe(200);
+    }
+    for (const authorization of [`Bearer${alice}`, `Basic ${alice}`, `Bearer ${alice} extra`, alice]) {
+      const response = await app.inject({ method: "POST", url: "/api/token", headers: { authorization } });
+      expect(response.statusCode, authorization.slice(0, 8)).toBe(401);
     }
   });
 
@@ -188,6 +212,30 @@ describe("who can get a token", () => {
   });
 });
 
+it("tells onTokenIssued of each token it issues: the app user, the identity, the token, the expiry, the scopes", async () => {
+  const issued: IssuedToken[] = [];
+  const { app, identities } = await service({ onTokenIssued: (token) => issued.push(token) });
+  const alice = (await tokenRequest(app, await session(app, "alice"))).json();
+  const carol = (await tokenRequest(app, await session(app, "carol"))).json();
+  await tokenRequest(app); // refused: nothing issued
+  expect(issued).toEqual([
+    {
+      appUser: "alice",
+      identity: identities.entries.get("alice"),
+      token: alice.token,
+      expiresOn: new Date(alice.expiresOn),
+      scopes: ["chat"],
+    },
+    {
+      appUser: "carol",
+      identity: identities.entries.get("carol"),
+      token: carol.token,
+      expiresOn: new Date(carol.expiresOn),
+      scopes: ["voip"],
+    },
+  ]);
+});
+
 describe("least privilege: scopes per role", () => {
   it("member → chat, guest → chat.join.limited, caller → voip", async () => {
     const { app } = await service();
@@ -224,6 +272,85 @@ describe("rate limits", () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
     expect((await signIn(app, "alice", PASSWORD.alice)).statusCode).toBe(429);
     expect((await signIn(app, "bob", PASSWORD.bob)).statusCode).toBe(200);
+  });
+
+  it("failed sign-ins are also limited per user name, from any address: guesses spread over many addresses", async () => {
+    const { app, log } = await service({
+      limits: { signIn: { max: 3, windowMs: 60_000 }, failedSignIns: { max: 4, windowMs: 60_000 } },
+    });
+    const statuses = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await signIn(app, "alice", `guess ${i}`, `203.0.113.${i + 1}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    // Once reached, not even the right password signs in (a guess that succeeds would tell the attacker).
+    const right = await signIn(app, "alice", PASSWORD.alice, "198.51.100.7");
+    expect(right.statusCode).toBe(429);
+    expect(Number(right.headers["retry-after"])).toBeGreaterThan(0);
+    expect(Number(right.headers["retry-after"])).toBeLessThanOrEqual(60);
+    expect(right.json().message).toMatch(/failed sign-ins for this user name/);
+    expect(right.json()).not.toHaveProperty("session");
+    // Other users are not held back, and successful sign-ins do not count as failures.
+    for (let i = 0; i < 5; i++)
+      expect((await signIn(app, "bob", PASSWORD.bob, `203.0.113.${i + 1}`)).statusCode).toBe(200);
+    expect(log.join("")).toContain("too many failed sign-ins for this user name");
+  });
+});
+
+describe("the log of expected errors", () => {
+  const lines = (log: string[]) => log.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it("a malformed, refused or too large body, a rate limit: one line each, no stack trace", async () => {
+    const { app, log } = await service({ limits: { token: { max: 1, windowMs: 60_000 } } });
+    const malformed = await app.inject({
+      method: "POST",
+      url: "/api/sign-in",
+      headers: { "content-type": "application/json" },
+      payload: '{"username": "alice",',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ statusCode: 400, error: "Bad Request" });
+    const missing = await app.inject({ method: "POST", url: "/api/sign-in", payload: { username: "alice" } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().message).toMatch(/password/);
+    const tooLarge = await app.inject({
+      method: "POST",
+      url: "/api/sign-in",
+      payload: { username: "alice", password: "x".repeat(5000) },
+    });
+    expect(tooLarge.statusCode).toBe(413);
+    const alice = await session(app, "alice");
+    expect((await tokenRequest(app, alice)).statusCode).toBe(200);
+    const limited = await tokenRequest(app, alice);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ statusCode: 429, error: "Too Many Requests" });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+
+    const entries = lines(log);
+    for (const entry of entries) {
+      expect(entry, JSON.stringify(entry)).not.toHaveProperty("err");
+      expect(JSON.stringify(entry)).not.toMatch(/"stack"|\n\s+at /);
+    }
+    // One line for each, with its status: what happened, not how the code got there.
+    for (const status of [400, 413, 429]) {
+      const said = entries.filter((e) => e.status === status && e.level === 30 && typeof e.msg === "string");
+      expect(said.length, `status ${status}`).toBe(status === 400 ? 2 : 1);
+    }
+    expect(entries.find((e) => e.status === 429)?.msg).toMatch(/Rate limit exceeded/);
+  });
+
+  it("an unexpected error (a bug) is still logged with its stack, and answered 500", async () => {
+    const broken: IdentityMap = {
+      get: async () => {
+        throw new TypeError("the identity map broke");
+      },
+      set: async () => {},
+    };
+    const { app, log } = await service({ identities: broken });
+    const response = await signIn(app, "alice", PASSWORD.alice);
+    expect(response.statusCode).toBe(500);
+    const logged = lines(log).find((e) => e.level === 50);
+    expect(JSON.stringify(logged)).toContain("the identity map broke");
+    expect(JSON.stringify(logged)).toMatch(/"stack"/);
   });
 });
 
@@ -270,6 +397,22 @@ describe("when Communication Services fails", () => {
     expect(failed.headers["retry-after"]).toBeUndefined();
     expect(failed.body).not.toMatch(/fault injected|emulator/i);
     expect(log.join("")).toMatch(/"status":501.*"msg":"Communication Services did not answer as expected"/);
+  });
+
+  it("a request to Communication Services cancelled (the server is stopping) is not logged as its failure", async () => {
+    // The SDK's AbortError, as the identity client throws it when the signal it was given is aborted.
+    const aborted = Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+    const cancelling = Object.create(acs.client, {
+      getToken: { value: async () => Promise.reject(aborted) },
+    }) as typeof acs.client;
+    const { app, log } = await service({ identityClient: cancelling });
+    const response = await tokenRequest(app, await session(app, "alice"));
+    expect(response.statusCode).toBe(503);
+    expect(response.json().message).toBe("The request was cancelled; try again later.");
+    const text = log.join("");
+    expect(text).toContain('"msg":"a request to Communication Services was cancelled"');
+    expect(text).not.toContain("did not answer as expected");
+    expect(text).not.toMatch(/"level":50/);
   });
 });
 

@@ -1,13 +1,19 @@
 /** The run as a person reads it in a terminal. */
 import { formatDiagnosis } from "@acs-quickstart/core";
 import { PARTS } from "../steps.js";
-import type { Reporter, RunSummary, StepResult, Writer } from "./reporter.js";
+import type { Reporter, RunSummary, StepResult, ThreadLeft, Writer } from "./reporter.js";
 
 /** `1 identity`, `3 identities`, `2 chat threads`. */
 export function plural(n: number, word: string): string {
   if (n === 1) return `${n} ${word}`;
   return `${n} ${/[^aeiou]y$/.test(word) ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
+
+/** `19:acsV1_…@thread.v2 (made by alice: 8:acs:…)`: a thread and the identity that can delete it. */
+const threadList = (threads: readonly ThreadLeft[]) =>
+  threads
+    .map(({ thread, identity, appUser }) => `${thread} (made by ${appUser ? `${appUser}: ` : ""}${identity})`)
+    .join(", ");
 
 const OUTCOME: Record<RunSummary["outcome"], string> = {
   done: "Done",
@@ -55,6 +61,10 @@ export function humanReporter(out: Writer): Reporter {
     identityDeleted: (identity, step) => {
       if (!step) say(`  deleted ${identity}`);
     },
+    threadCreated: () => {}, // the step's own output says so
+    threadDeleted: (thread, step) => {
+      if (!step) say(`  deleted ${thread}`);
+    },
     tokenIssued: () => {}, // the step's own output shows it
     note: say,
     summary(s) {
@@ -80,13 +90,33 @@ export function humanReporter(out: Writer): Reporter {
           ? [`  Left by earlier runs, still in ${s.storeFile}: ${leftByEarlierRuns.join(", ")}.`]
           : []),
       ];
-      if (lines.length > 0)
-        say(
-          [
-            ...lines,
-            "  To delete every identity stored for this resource: npm run quickstart -- --clean-up",
-          ].join("\n"),
-        );
+      const threads = [
+        ...(s.threads.leftByThisRun.length > 0
+          ? [
+              `  Chat threads left by this run${s.keep ? " (--keep)" : ", not deleted"}: ${threadList(s.threads.leftByThisRun)}.`,
+            ]
+          : []),
+        ...(s.threads.leftByEarlierRuns.length > 0
+          ? [
+              `  Chat threads left by earlier runs, still in ${s.storeFile}: ${threadList(s.threads.leftByEarlierRuns)}.`,
+            ]
+          : []),
+      ];
+      const what = threads.length > 0 ? "chat thread and identity" : "identity";
+      const undeletable = s.threads.undeletable;
+      const all = [
+        ...lines,
+        ...threads,
+        ...(undeletable.length > 0
+          ? [
+              `  Chat threads that cannot be deleted any more (the identity that made them no longer exists; only a participant can delete a thread): ${threadList(undeletable)}.`,
+            ]
+          : []),
+        ...(lines.length + threads.length > 0
+          ? [`  To delete every ${what} stored for this resource: npm run quickstart -- --clean-up`]
+          : []),
+      ];
+      if (all.length > 0) say(all.join("\n"));
     },
   };
 }

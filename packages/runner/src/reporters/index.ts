@@ -4,7 +4,16 @@ import { ndjsonReporter } from "./ndjson.js";
 import type { Reporter, Writer } from "./reporter.js";
 
 export { plural } from "./human.js";
-export type { IdentitiesLeft, Notice, Reporter, RunSummary, StepResult, Writer } from "./reporter.js";
+export type {
+  IdentitiesLeft,
+  Notice,
+  Reporter,
+  RunSummary,
+  StepResult,
+  ThreadLeft,
+  ThreadsLeft,
+  Writer,
+} from "./reporter.js";
 
 /** Forwards every event to each reporter. */
 function both(a: Reporter, b: Reporter): Reporter {

@@ -47,7 +47,22 @@ export function ndjsonReporter(out: Writer): Reporter {
         identity,
         by: step ? "step" : "clean-up",
       }),
-    tokenIssued: (step, identity, token, expiresOn, scopes) =>
+    threadCreated: (step, thread, identity, appUser) =>
+      event({
+        event: "thread-created",
+        step: step.id,
+        thread,
+        identity,
+        ...(appUser !== undefined ? { appUser } : {}),
+      }),
+    threadDeleted: (thread, step) =>
+      event({
+        event: "thread-deleted",
+        ...(step ? { step: step.id } : {}),
+        thread,
+        by: step ? "step" : "clean-up",
+      }),
+    tokenIssued: (step, identity, token, expiresOn, scopes, appUser) =>
       event({
         event: "token-issued",
         step: step.id,
@@ -55,6 +70,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         token,
         expiresOn: expiresOn.toISOString(),
         scopes,
+        ...(appUser !== undefined ? { appUser } : {}),
       }),
     note: () => {},
     summary: (s) =>
@@ -70,6 +86,7 @@ export function ndjsonReporter(out: Writer): Reporter {
         leftoverIdentities: s.leftoverIdentities,
         leftoverThreads: s.leftoverThreads,
         identities: s.identities,
+        threads: s.threads,
       }),
   };
 }

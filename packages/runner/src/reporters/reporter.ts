@@ -25,6 +25,23 @@ export interface IdentitiesLeft {
   leftByEarlierRuns: string[];
 }
 
+/** A chat thread left in the resource, and the identity (and app user) that made it: only a participant can delete it. */
+export interface ThreadLeft {
+  thread: string;
+  identity: string;
+  appUser?: string;
+}
+
+/** The chat threads (part two) left in the resource, by who left them. */
+export interface ThreadsLeft {
+  /** Made by this run and still there (kept with --keep, or clean-up could not delete them). */
+  leftByThisRun: ThreadLeft[];
+  /** Still stored for this resource by earlier runs (`--clean-up` deletes them). */
+  leftByEarlierRuns: ThreadLeft[];
+  /** Threads that cannot be deleted any more (the identity that made them no longer exists): forgotten now. */
+  undeletable: ThreadLeft[];
+}
+
 export interface RunSummary {
   ok: boolean;
   /** done: every step ok; failed: a step failed or did not run; interrupted: a signal; cleanup-failed. */
@@ -41,7 +58,10 @@ export interface RunSummary {
   leftoverThreads: number;
   /** Whether those were kept on purpose (--keep, --keep-for-next-step). */
   keptOnPurpose: boolean;
+  /** --keep: the run kept everything it made (its chat threads too). */
+  keep: boolean;
   identities: IdentitiesLeft;
+  threads: ThreadsLeft;
   /** Where the identity store is, as a learner would type it. */
   storeFile: string;
   /** The step that deletes the identity the steps share (named when one is kept for the next step). */
@@ -52,9 +72,10 @@ export interface RunSummary {
 export interface Notice {
   /**
    * shadowed-variable, unread-variable, unusual-value: the configuration (`variable` names it);
-   * outside-service-range: an option's value the service will refuse, sent anyway (`option` names it).
+   * outside-service-range: an option's value the service will refuse, sent anyway (`option` names it);
+   * unused-option: an option none (or only some) of the run's steps use, and why (`option` names it).
    */
-  kind: "shadowed-variable" | "unread-variable" | "unusual-value" | "outside-service-range";
+  kind: "shadowed-variable" | "unread-variable" | "unusual-value" | "outside-service-range" | "unused-option";
   variable?: string;
   /** The command-line option concerned, e.g. `--expires-in`. */
   option?: string;
@@ -77,13 +98,18 @@ export interface Reporter {
   identityCreated(step: TutorialStep, identity: string, shared: boolean): void;
   /** Deleted by a step, or (without one) by clean-up. */
   identityDeleted(identity: string, step?: TutorialStep): void;
-  /** `token` is as it may be shown: masked unless --show-secrets. */
+  /** A chat thread a step made, with the identity (and app user) that made it. */
+  threadCreated(step: TutorialStep, thread: string, identity: string, appUser?: string): void;
+  /** A chat thread deleted by a step, or (without one) by clean-up. */
+  threadDeleted(thread: string, step?: TutorialStep): void;
+  /** `token` is as it may be shown: masked unless --show-secrets. `appUser`: a token service's user (part two). */
   tokenIssued(
     step: TutorialStep,
     identity: string,
     token: string,
     expiresOn: Date,
     scopes: readonly string[],
+    appUser?: string,
   ): void;
   /** A message for a person only (clean-up, signals, what is kept). */
   note(text: string): void;

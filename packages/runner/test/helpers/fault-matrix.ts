@@ -53,6 +53,14 @@ export function faultMatrix(cases: readonly FaultCase[]): void {
           expect(run.code, where).toBe(1);
           expect(end, where).toMatchObject({ step, ok: false, error: { code: diagnosis } });
           expect(run.stderr, where).toMatch(/✖ failed[^\n]*\n[^\n]+\n(?:.*\n)*Fix: /);
+          if (findStep(step)?.services && c.fault.status !== undefined) {
+            // The fix points at the server's log line: it says what Communication Services answered.
+            expect(run.stderr, where).toMatch(
+              new RegExp(
+                `: Communication Services did not answer as expected \\(status ${c.fault.status}, code \\w+\\)`,
+              ),
+            );
+          }
         }
         expect(summary(run), where).toMatchObject({ leftoverIdentities: 0 });
         expect(emulatorIdentities(run.stateDir), where).toEqual([]);

@@ -131,6 +131,18 @@ export function emulatorIdentities(stateDir: string): string[] {
   return state.identities.filter((i) => !i.deleted).map((i) => i.id);
 }
 
+/** The chat threads the identity store remembers (the file must parse). */
+export function storedThreads(
+  stateDir: string,
+): Array<{ id: string; creator: string; pendingCleanup?: boolean }> {
+  const file = join(stateDir, "identities.json");
+  if (!existsSync(file)) return [];
+  return (
+    (JSON.parse(readFileSync(file, "utf8")) as { threads?: Array<{ id: string; creator: string }> })
+      .threads ?? []
+  );
+}
+
 /** The identity store's entries (the file must parse). */
 export function storedIdentities(stateDir: string): Array<{ id: string; pendingCleanup?: boolean }> {
   const file = join(stateDir, "identities.json");
@@ -146,6 +158,7 @@ export const summary = (run: { events: Event[] }) => run.events.find((e) => e.ev
 export function nothingLeft(run: InProcessRun, where = run.stderr): void {
   expect(emulatorIdentities(run.stateDir), where).toEqual([]);
   expect(storedIdentities(run.stateDir), where).toEqual([]);
+  expect(storedThreads(run.stateDir), where).toEqual([]);
   // No temporary file of an atomic write, no lock or lock owner note: only the two state files (and the
   // .gitignore that keeps the folder out of git).
   const kept = ["identities.json", "emulator-state.json", ".gitignore"];
