@@ -181,6 +181,28 @@ describe("typical mistakes fail, each with its hint", () => {
     expect(result.output).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{16,}/);
   });
 
+  it.each([
+    ["console.error(tokenResponse)", (t: { token: string }) => console.error(t)],
+    ["console.warn", (t: { token: string }) => console.warn(`token: ${t.token}`)],
+    ["console.info", (t: { token: string }) => console.info(t.token)],
+    ["console.debug", (t: { token: string }) => console.debug(t.token)],
+    ["console.dir", (t: { token: string }) => console.dir(t)],
+    ["process.stdout.write", (t: { token: string }) => process.stdout.write(`${t.token}\n`)],
+    ["process.stderr.write", (t: { token: string }) => process.stderr.write(t.token)],
+  ])("a token printed in full with %s", async (_how, print) => {
+    const result = await verifyStep(
+      withCode(issueTwice, async ({ client, session, scopes, expiresInMinutes }) => {
+        const identity = await session.identity();
+        print(await client.getToken(identity, scopes));
+        await client.getToken(identity, scopes, { tokenExpiresInMinutes: expiresInMinutes });
+      }),
+      await options(),
+    );
+    expect(kinds(result.failures)).toEqual(["secret"]);
+    expect(result.output).toMatch(/eyJ[\w-]{9}…/);
+    expect(result.output).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{16,}/);
+  });
+
   it("another identity than the one it was given", async () => {
     const result = await verifyStep(
       withCode(issueTwice, async ({ client, scopes, expiresInMinutes }) => {

@@ -96,11 +96,10 @@ export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}
     let output = "";
     let error: string | undefined;
     let checkError: string | undefined;
-    // Only what the learner's code prints: a check's own lines (before and after it) are the runner's.
+    // Only what the learner's code prints, on any stream (runner's capturingConsole): a check's own lines
+    // (before and after it) are the runner's, and not shown.
     await capturingConsole(
-      (text) => {
-        if (recording) output += `${text}\n`;
-      },
+      () => {},
       async () => {
         try {
           for (const check of step.checks ?? []) await check.before?.(context);
@@ -110,7 +109,12 @@ export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}
         }
         recording = true;
         try {
-          await step.run(context);
+          await capturingConsole(
+            (text) => {
+              output += `${text}\n`;
+            },
+            () => step.run(context),
+          );
         } catch (e) {
           error = formatDiagnosis(diagnose(e));
         } finally {
