@@ -235,11 +235,42 @@ describe("list, and mistakes on the command line", () => {
     [["list", "x"], "list takes no step"],
     [["hint", "a", "b"], "one step at a time"],
     [["hint", "x", "--lang", "de"], "--lang must be one of en, zh-CN"],
-  ])("%j: exit 2 with the usage", async (args, message) => {
+    [["list", "--bogus"], "Unknown option '--bogus'"],
+    [["list", "--env-file", "no-such.env"], "--env-file no-such.env: there is no such file ("],
+  ])("%j: exit 2, one line and where the help is (not the whole help)", async (args, message) => {
     const run = await exercise(...args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("Usage: npm run exercise -- <command> [STEP] [options]");
+    const [first, second, ...rest] = run.stderr.split("\n");
+    expect(first).toMatch(/^exercise: /);
+    expect(first).toContain(message);
+    expect(second).toBe("Run `npm run exercise -- --help` for the commands and options.");
+    expect(rest).toEqual([""]);
+    expect(run.stdout).toBe("");
+  });
+
+  it("--help: the whole help on stdout, exit 0", async () => {
+    const run = await exercise("--help");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: npm run exercise -- <command> [STEP] [options]");
+    expect(run.stdout).toMatch(/^ {2}--env-file FILE {3}read the settings/m);
+  });
+
+  it("--env-file: the state folder named in that file, not in .env", async () => {
+    const room = join(repo.root, ".env.room");
+    const elsewhere = join(repo.root, "room-state");
+    writeFileSync(room, `ACS_QUICKSTART_STATE_DIR=${elsewhere}\n`);
+    let stdout = "";
+    const code = await runExerciseCommand(["start", ONE_REGION.id, "--env-file", room], {
+      root: repo.root,
+      env: { LANG: "C" },
+      envFile: false,
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stdout += text) },
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(elsewhere, "exercises.json"), "utf8")).exercises).toHaveProperty(
+      ONE_REGION.id,
+    );
   });
 
   it("without git history (a downloaded archive): exit 2, and why", async () => {

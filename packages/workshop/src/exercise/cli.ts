@@ -44,6 +44,7 @@ Steps: ${ids.join(", ")}
 
 Options:
   --lang en|zh-CN   the language of tasks, hints and results (default: from LANG)
+  --env-file FILE   read the settings (ACS_QUICKSTART_STATE_DIR) from FILE instead of .env
   -h, --help        show this help
 
 Progress is kept in .quickstart/exercises.json (ACS_QUICKSTART_STATE_DIR moves it). Exit codes: 0 done (or
@@ -75,7 +76,7 @@ export interface ExerciseIO extends CommandIO {
 export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO = {}): Promise<number> {
   const line = readCommandLine("exercise", exerciseUsage(), argv, io, {});
   if (typeof line === "number") return line;
-  const { positionals, language, env, stdout, stderr, usageError } = line;
+  const { positionals, language, env, envFile, stdout, stderr, usageError } = line;
   const [command, id, ...extra] = positionals;
   if (!COMMANDS.includes(command as Command)) {
     return usageError(command === undefined ? "say what to do." : `unknown command '${command}'.`);
@@ -83,7 +84,7 @@ export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO
   const words = EXERCISE_WORDS[language];
   const root = io.root ?? repoRoot();
   // The state folder as the quickstart finds it: ACS_QUICKSTART_STATE_DIR from the environment or .env.
-  const dir = stateFolder(withDotenv(env, io.envFile, root));
+  const dir = stateFolder(withDotenv(env, envFile, root));
   const context: Context = {
     root,
     language,
