@@ -8,7 +8,7 @@
  */
 
 export { exerciseUsage, runExerciseCommand } from "./exercise/cli.js";
-export type { Failure, ObservedRequest } from "./exercise/judge.js";
+export type { CompileError, Failure, ObservedRequest } from "./exercise/judge.js";
 export { VERIFY_LIFETIME_MINUTES, VERIFY_SCOPES, type VerifyResult, verifyStep } from "./exercise/verify.js";
 export type { CommandIO } from "./io.js";
 export { pickLanguage } from "./language.js";
