@@ -7,7 +7,8 @@
  *
  * Only what the task itself prints is captured: the patches follow the task's asynchronous context
  * (node:async_hooks AsyncLocalStorage), so output of anything else in the process meanwhile (a signal handler,
- * the reporter that `onText` writes to) goes where it always went.
+ * the reporter that `onText` writes to) goes where it always went; and the task's `process.stdout` is a stand-in,
+ * so a stream the runner took before the step (its reporter's) is written to as usual, also during the step.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Console } from "node:console";
@@ -36,8 +37,6 @@ const PRINTING = [
   "timeEnd",
   "timeLog",
 ] as const satisfies readonly (keyof Console)[];
-
-type Write = NodeJS.WriteStream["write"];
 
 /** One task's capture: its own Console, and the end of a line not yet finished, per stream. */
 class Capture {
@@ -104,15 +103,15 @@ function patch(): () => void {
     }) as Console[typeof name];
     (console as unknown as Record<string, unknown>)[name] = method;
   }
-  const streams = [
-    [process.stdout, "stdout"],
-    [process.stderr, "stderr"],
-  ] as const;
-  const writes = streams.map(([stream, name]) => {
-    const original = stream.write;
-    stream.write = function write(this: unknown, chunk: unknown, ...rest: unknown[]) {
+  // process.stdout and process.stderr, as the task finds them, are stand-ins whose `write` captures. A reference
+  // taken before the task (the run's reporter holds one) is the stream itself: what the runner writes to it
+  // during the step, e.g. an event, is not the step's output.
+  const streams = (["stdout", "stderr"] as const).map((name) => {
+    const descriptor = Object.getOwnPropertyDescriptor(process, name) as PropertyDescriptor;
+    const real = process[name];
+    const write = function write(chunk: unknown, ...rest: unknown[]) {
       const capture = capturing();
-      if (!capture) return (original as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
+      if (!capture) return (real.write as (...a: unknown[]) => boolean).call(real, chunk, ...rest);
       const encoding = typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : undefined;
       const text =
         typeof chunk === "string"
@@ -124,12 +123,18 @@ function patch(): () => void {
       const callback = rest.find((r) => typeof r === "function") as ((e?: Error) => void) | undefined;
       if (callback) process.nextTick(callback);
       return true;
-    } as Write;
-    return [stream, original] as const;
+    };
+    const standIn = Object.create(real, { write: { value: write, writable: true, configurable: true } });
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => (capturing() ? standIn : real),
+    });
+    return [name, descriptor] as const;
   });
   return () => {
     for (const [name, original] of saved) (console as unknown as Record<string, unknown>)[name] = original;
-    for (const [stream, original] of writes) stream.write = original;
+    for (const [name, descriptor] of streams) Object.defineProperty(process, name, descriptor);
   };
 }
 

@@ -102,6 +102,25 @@ describe("capturingConsole", () => {
     expect(written).toEqual([["stdout", "reporter: from the step\n"]]);
   });
 
+  it("the runner's own writes during the step, to the stream its reporter took before, are not the step's", async () => {
+    const reporterOut = process.stdout; // as run.ts takes it when the run starts
+    const told = await capture(() => {
+      process.stdout.write("Created an identity\n");
+      reporterOut.write('{"event":"identity-created"}\n'); // the session reports, inside the step
+    });
+    expect(told).toEqual([["stdout", "Created an identity"]]);
+    expect(written).toEqual([["stdout", '{"event":"identity-created"}\n']]);
+  });
+
+  it("a stream the step kept writes to the console again once the step is over", async () => {
+    let kept: NodeJS.WriteStream | undefined;
+    await capture(() => {
+      kept = process.stderr;
+    });
+    kept?.write("later\n");
+    expect(written).toEqual([["stderr", "later\n"]]);
+  });
+
   it("what the rest of the process prints meanwhile is not the step's", async () => {
     let release: () => void = () => {};
     const elsewhere = new Promise<void>((resolve) => {
@@ -119,6 +138,7 @@ describe("capturingConsole", () => {
   it("puts the console and the streams back afterwards, also when the task throws", async () => {
     const { log, error } = console;
     const { write } = process.stdout;
+    const stdout = process.stdout;
     await expect(
       capturingConsole(
         () => {},
@@ -130,6 +150,7 @@ describe("capturingConsole", () => {
     expect(console.log).toBe(log);
     expect(console.error).toBe(error);
     expect(process.stdout.write).toBe(write);
+    expect(process.stdout).toBe(stdout);
   });
 
   it("two captures at once: each gets its own output", async () => {
