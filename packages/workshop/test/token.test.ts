@@ -441,7 +441,7 @@ describe("the configured resource", () => {
       );
       expect(run.stdout).not.toContain("Is the connection string the emulator's?");
       const zh = await token(["inspect", issued, "--lang", "zh-CN"], env);
-      expect(zh.stdout).toContain("这台电脑的时钟比模拟器的快 2天 0小时");
+      expect(zh.stdout).toContain("这台电脑的时钟比模拟器的快 2 天 0 小时");
       const json = JSON.parse((await token(["inspect", issued, "--json"], env)).stdout);
       expect(json.validity).toMatchObject({
         checked: false,
@@ -467,7 +467,7 @@ describe("the configured resource", () => {
       "missing-date": /arrived without its date \(x-ms-date\): something between/,
       "invalid-date": /date \(x-ms-date\) arrived unreadable: something between/,
       "stale-date":
-        /outside the emulator's clock window .*: this computer's clock differs from the emulator's: this computer's clock is 3 h 0 min behind the emulator's/,
+        /outside the emulator's clock window .*: this computer's clock is 3 h 0 min behind the emulator's \(its answer is dated /,
       "missing-content-hash": /arrived without its body hash \(x-ms-content-sha256\): something between/,
       "content-hash":
         /body is not the one that was signed \(x-ms-content-sha256 differs\): something between/,
@@ -477,6 +477,7 @@ describe("the configured resource", () => {
     };
     const endpoint = "https://room-emulator.example";
     let reason: string | undefined;
+    let dated = true;
     let issued: string;
     let stateDir: string;
     let server: ReturnType<typeof setupServer>;
@@ -489,11 +490,9 @@ describe("the configured resource", () => {
       // One msw server at a time in a process: this one starts after the emulator's has stopped.
       server = setupServer(
         http.all(`${endpoint}/*`, () => {
-          const headers: Record<string, string> = {
-            "content-type": "application/json",
-            // The emulator's clock, 3 hours ahead of this computer's.
-            date: new Date(Date.now() + 3 * HOUR).toUTCString(),
-          };
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          // The emulator's clock, 3 hours ahead of this computer's.
+          if (dated) headers.date = new Date(Date.now() + 3 * HOUR).toUTCString();
           if (reason !== undefined) headers["x-emulator-reason"] = reason;
           return HttpResponse.json({ error: { code: "Denied" } }, { status: 401, headers });
         }),
@@ -523,6 +522,18 @@ describe("the configured resource", () => {
       expect((await inspect("--lang", "zh-CN")).stdout).toContain(
         "拒绝了请求 (401 Denied, x-emulator-reason: signature)：签名不匹配：连接字符串中的访问密钥不是这个模拟器的",
       );
+    });
+
+    it("stale-date without a Date in the answer: the clocks differ, by how much is not known", async () => {
+      reason = "stale-date";
+      dated = false;
+      try {
+        expect((await inspect()).stdout).toContain(
+          "(15 minutes either way, unless it was started with --clock-skew-minutes): this computer's clock differs from the emulator's. Set the clock",
+        );
+      } finally {
+        dated = true;
+      }
     });
 
     it("a reason it does not know, and an answer without one", async () => {

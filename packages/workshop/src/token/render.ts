@@ -17,8 +17,7 @@ function timeDifference(ms: number, language: Language): string {
   const s = Math.round(Math.abs(ms) / 1000);
   const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
   const [day, hour, min, sec] = language === "en" ? ["d", "h", "min", "s"] : ["天", "小时", "分钟", "秒"];
-  const sep = language === "en" ? " " : "";
-  const part = (n: number, unit: string) => `${n}${sep}${unit}`;
+  const part = (n: number, unit: string) => `${n} ${unit}`;
   if (d > 0) return `${part(d, day)} ${part(h, hour)}`;
   if (h > 0) return `${part(h, hour)} ${part(m, min)}`;
   return m > 0 ? part(m, min) : part(s, sec);
@@ -64,17 +63,17 @@ const REFUSALS: Record<DeniedReason, (refusal: Refusal) => Texts> = {
     const known = clockAheadMs !== undefined && Math.abs(clockAheadMs) >= 60_000;
     const ahead = (clockAheadMs ?? 0) > 0;
     const en = known
-      ? `: this computer's clock is ${timeDifference(clockAheadMs, "en")} ${ahead ? "ahead of" : "behind"} the emulator's (its answer is dated ${emulatorDate})`
-      : "";
+      ? `this computer's clock is ${timeDifference(clockAheadMs, "en")} ${ahead ? "ahead of" : "behind"} the emulator's (its answer is dated ${emulatorDate})`
+      : "this computer's clock differs from the emulator's";
     const zh = known
-      ? `：这台电脑的时钟比模拟器的${ahead ? "快" : "慢"} ${timeDifference(clockAheadMs, "zh-CN")}（模拟器的回答日期是 ${emulatorDate}）`
-      : "";
+      ? `这台电脑的时钟比模拟器的${ahead ? "快" : "慢"} ${timeDifference(clockAheadMs, "zh-CN")}（模拟器的回答日期是 ${emulatorDate}）`
+      : "这台电脑的时钟与模拟器的不一致";
     return {
       en:
-        `the request's date is outside the emulator's clock window (15 minutes either way, unless it was started with --clock-skew-minutes): this computer's clock differs from the emulator's${en}. ` +
+        `the request's date is outside the emulator's clock window (15 minutes either way, unless it was started with --clock-skew-minutes): ${en}. ` +
         "Set the clock of whichever computer is wrong (let it take the time from the network), then try again: the access key itself may well be right",
       "zh-CN":
-        `请求的日期超出了模拟器的时钟窗口（前后 15 分钟，除非启动时用了 --clock-skew-minutes）：这台电脑的时钟与模拟器的不一致${zh}。` +
+        `请求的日期超出了模拟器的时钟窗口（前后 15 分钟，除非启动时用了 --clock-skew-minutes）：${zh}。` +
         "请把时钟不对的那台电脑的时间调准（让它从网络同步时间），然后重试：访问密钥本身很可能是对的",
     };
   },
