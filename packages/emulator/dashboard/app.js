@@ -121,9 +121,23 @@ function mono(text) {
   return code;
 }
 
-/** `2026-11-25T10:00:00.000Z` as `10:00:00` (local time of the room). */
+/**
+ * `2026-11-25T10:00:00.000Z` as `10:00:00` (local time of the room) when it is today (by the emulator's clock),
+ * else with its date: `Nov 26, 10:00:00` (`11月26日 10:00:00`), and the year when it is not this year's.
+ */
 function clock(value) {
-  return new Date(value).toLocaleTimeString(LANG, { hour12: false });
+  const at = new Date(value);
+  const now = new Date(Date.now() + state.offset);
+  if (at.toDateString() === now.toDateString()) return at.toLocaleTimeString(LANG, { hour12: false });
+  return at.toLocaleString(LANG, {
+    ...(at.getFullYear() !== now.getFullYear() ? { year: "numeric" } : {}),
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
 }
 
 /** Time left until an instant: `23 h 59 min`, `59 min 12 s`, `—` when past. */
@@ -165,14 +179,14 @@ function renderIdentities() {
       custom.textContent = `customId: ${identity.customId}`;
       who.append(custom);
     }
-    cell(row, who);
-    cell(row, clock(identity.createdAt));
+    cell(row, who, "long");
+    cell(row, clock(identity.createdAt), "short");
     cell(
       row,
       badge(identity.deleted ? T.deleted : T.active, identity.deleted ? "state-deleted" : "state-valid"),
     );
-    cell(row, String(identity.tokensIssued));
-    cell(row, identity.revokedAt ? clock(identity.revokedAt) : T.never);
+    cell(row, String(identity.tokensIssued), "short");
+    cell(row, identity.revokedAt ? clock(identity.revokedAt) : T.never, "short");
   }
   $("identities-empty").hidden = state.identities.length > 0;
   $("identity-count").textContent = T.shown(state.identities.length, state.identityTotal);
@@ -199,11 +213,11 @@ function renderTokens() {
     details.append(summary, pre);
     const first = document.createElement("div");
     first.append(value, details);
-    cell(row, first);
-    cell(row, mono(token.identity));
+    cell(row, first, "long");
+    cell(row, mono(token.identity), "long");
     cell(row, token.scopes.join(", "));
-    cell(row, clock(token.expiresOn));
-    cell(row, left(token.expiresOn), "left");
+    cell(row, clock(token.expiresOn), "short");
+    cell(row, left(token.expiresOn), "left short");
     cell(row, badge(T[token.state] ?? token.state, `state-${token.state}`));
     const button = document.createElement("button");
     button.type = "button";
@@ -233,9 +247,9 @@ function journalRow(body, event, fresh) {
   const row = document.createElement("tr");
   if (fresh) row.className = "fresh";
   row.dataset.status = String(event.status);
-  cell(row, clock(event.time));
-  cell(row, event.clientAddress ?? "");
-  cell(row, `${event.method} ${event.operation ?? event.path}`);
+  cell(row, clock(event.time), "short");
+  cell(row, event.clientAddress ?? "", "short");
+  cell(row, `${event.method} ${event.operation ?? event.path}`, "long");
   const kind = event.fault
     ? "status-fault"
     : event.status >= 400 || event.status === 0
@@ -243,8 +257,8 @@ function journalRow(body, event, fresh) {
       : "status-ok";
   cell(row, badge(event.status === 0 ? "—" : String(event.status), kind));
   cell(row, event.errorCode ?? "");
-  cell(row, event.explanation ? event.explanation[LANG] : (event.reason ?? ""), "why");
-  cell(row, event.durationMs.toFixed(1));
+  cell(row, event.explanation ? event.explanation[LANG] : (event.reason ?? ""), "why long");
+  cell(row, event.durationMs.toFixed(1), "short");
   body.prepend(row);
   while (body.rows.length > 200) body.deleteRow(-1);
 }

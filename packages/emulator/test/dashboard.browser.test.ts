@@ -214,6 +214,63 @@ describe.skipIf(!RUN)(
       }
     });
 
+    it("fits a 1280 px projector: long unbroken values wrap in every table; an expiry not today shows its date", async () => {
+      const customId = "c".repeat(256); // the longest the service accepts
+      const created = await rawRequest({
+        endpoint: room.url,
+        method: "POST",
+        path: "/identities?api-version=2025-03-02-preview",
+        body: JSON.stringify({ customId, createTokenWithScopes: ["voip"] }),
+        accessKey: room.emulator.accessKey,
+        ca: room.caPem,
+      });
+      expect(created.status).toBe(201);
+      const { identity, accessToken } = created.json() as {
+        identity: { id: string };
+        accessToken: { expiresOn: string };
+      };
+      // A request for a long path that is no operation, unbroken: the journal shows the path.
+      const longPath = `/${"x".repeat(300)}?api-version=2023-10-01`;
+      await rawRequest({
+        endpoint: room.url,
+        method: "GET",
+        path: longPath,
+        accessKey: room.emulator.accessKey,
+        ca: room.caPem,
+      });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      try {
+        await page.goto(`${room.url}/_dashboard/?lang=en`);
+        await page.waitForSelector("#live.on");
+        const row = page.locator(`#identities tr[data-identity="${identity.id}"]`);
+        await row.waitFor({ timeout: WITHIN_MS });
+        expect(await row.textContent()).toContain(`customId: ${customId}`);
+        await page
+          .locator("#journal tr", { hasText: "x".repeat(40) })
+          .first()
+          .waitFor({ timeout: WITHIN_MS });
+        const widths = {
+          page: (await page.evaluate("document.documentElement.scrollWidth")) as number,
+          tables: await page
+            .locator("table")
+            .evaluateAll((tables) => tables.map((t) => [t.id, t.getBoundingClientRect().right] as const)),
+        };
+        expect(widths.page).toBeLessThanOrEqual(1280);
+        for (const [id, right] of widths.tables) expect(right, `#${id}`).toBeLessThanOrEqual(1280);
+        // The token expires in 24 hours: another day, so its date is shown, not only its time.
+        const tokenRow = page.locator("#tokens tr", { hasText: identity.id }).first();
+        const expires = ((await tokenRow.locator("td").nth(3).textContent()) ?? "").trim();
+        const day = await page.evaluate((at) => new Date(at).getDate(), accessToken.expiresOn);
+        expect(expires).not.toMatch(/^\d\d:\d\d:\d\d$/);
+        expect(expires).toMatch(new RegExp(`\\b${day}\\b`));
+        expect(expires).toMatch(/\d\d:\d\d:\d\d/);
+        // Created now: today, the time only.
+        expect(((await row.locator("td").nth(1).textContent()) ?? "").trim()).toMatch(/^\d\d:\d\d:\d\d$/);
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 1000 });
+      }
+    });
+
     it("reset forgets every identity, token and armed fault, live", async () => {
       await page.goto(`${room.url}/_dashboard/`);
       await page.waitForSelector("#live.on");

@@ -2,7 +2,10 @@
  * Where a workshop command reads and writes (the process by default; tests run the commands in-process with
  * their own environment, streams and clock), and its command line (node:util parseArgs).
  */
+import { statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { repoRoot } from "@acs-quickstart/common";
 import type { Language } from "@acs-quickstart/core";
 import { pickLanguage } from "./language.js";
 
@@ -24,15 +27,21 @@ export interface CommandLine {
   positionals: string[];
   language: Language;
   env: NodeJS.ProcessEnv;
+  /** The file of KEY=value lines to read the configuration from: `--env-file`'s, else the IO's (see CommandIO). */
+  envFile: string | false | undefined;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
-  /** Writes `<name>: <message>` and the usage on stderr; returns the exit code of a usage error, 2. */
+  /**
+   * Writes `<name>: <message>` and a line that points to `--help` on stderr (not the whole help, as the
+   * quickstart does); returns the exit code of a usage error, 2.
+   */
   usageError(message: string): number;
 }
 
 /**
- * Reads `argv` (strictly: an unknown option is a usage error) with the command's own options plus `--lang` and
- * `-h, --help`. Returns the exit code when there is nothing left to do: 0 after the help, 2 after a mistake.
+ * Reads `argv` (strictly: an unknown option is a usage error) with the command's own options plus `--env-file`,
+ * `--lang` and `-h, --help`. Returns the exit code when there is nothing left to do: 0 after the help, 2 after a
+ * mistake.
  */
 export function readCommandLine(
   name: string,
@@ -45,7 +54,7 @@ export function readCommandLine(
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const usageError = (message: string) => {
-    stderr.write(`${name}: ${message}\n\n${usage}`);
+    stderr.write(`${name}: ${message}\nRun \`npm run ${name} -- --help\` for the commands and options.\n`);
     return 2;
   };
   let values: CommandLine["values"];
@@ -57,7 +66,12 @@ export function readCommandLine(
       args: argv[0] === "--" ? argv.slice(1) : [...argv],
       allowPositionals: true,
       strict: true,
-      options: { ...options, lang: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        ...options,
+        "env-file": { type: "string" },
+        lang: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     }));
     language = pickLanguage(values.lang as string | undefined, env);
   } catch (error) {
@@ -67,5 +81,29 @@ export function readCommandLine(
     stdout.write(usage);
     return 0;
   }
-  return { values, positionals, language, env, stdout, stderr, usageError };
+  let envFile = io.envFile;
+  const given = values["env-file"];
+  if (typeof given === "string") {
+    if (given.trim() === "") {
+      return usageError("--env-file needs the path of a file of KEY=value lines, e.g. --env-file .env.room.");
+    }
+    // A path the learner typed: from the folder they typed it in (npm runs scripts from the package's folder).
+    const file = resolve(env.INIT_CWD ?? process.cwd(), given);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      return usageError(
+        `--env-file ${given}: there is no such file (${file}). Give the path of a file of KEY=value lines, e.g. the .env.room the room's emulator writes.`,
+      );
+    }
+    envFile = file;
+  }
+  return { values, positionals, language, env, envFile, stdout, stderr, usageError };
+}
+
+/**
+ * A path as a learner would type it from the repository's root (absolute when it lies elsewhere): the runner's
+ * `fromRoot`, which the token inspector cannot import (the runner's registry loads every sample).
+ */
+export function fromRoot(path: string): string {
+  const inside = relative(repoRoot(), path);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }

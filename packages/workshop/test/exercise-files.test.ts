@@ -4,7 +4,16 @@
  * git, hints come one at a time in either language, progress is kept in the state folder.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { repoRoot } from "@acs-quickstart/common";
@@ -30,8 +39,10 @@ function template(): string {
   const root = mkdtempSync(join(tmpdir(), "acs-exercise-template-"));
   dirs.push(root);
   for (const step of EXERCISES) {
-    mkdirSync(dirname(join(root, step.source)), { recursive: true });
-    cpSync(join(ROOT, step.source), join(root, step.source));
+    for (const file of [step.source, `docs/zh-CN/${step.page}`]) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      cpSync(join(ROOT, file), join(root, file));
+    }
   }
   const git = (...args: string[]) => execFileSync("git", ["-C", root, ...args], { stdio: "pipe" });
   const commit = ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q"];
@@ -125,9 +136,25 @@ describe("start", () => {
   it("writes the task in Chinese with --lang zh-CN, and says what to do next", async () => {
     const run = await exercise("start", ONE_REGION.id, "--lang", "zh-CN");
     expect(run.stdout).toContain(`npm run exercise -- verify ${ONE_REGION.id}`);
+    // The step's title as its Chinese page has it (its first heading, without "步骤 N："), not the English one.
+    const heading = /^# 步骤 \d+：(.+)$/m.exec(
+      readFileSync(join(ROOT, "docs", "zh-CN", ONE_REGION.page), "utf8"),
+    )?.[1];
+    expect(heading).toMatch(/\p{Script=Han}/u);
+    expect(run.stdout).toMatch(
+      new RegExp(`^已开始：${ONE_REGION.source} 中 “${heading}” 的教程代码已换成 TODO。`),
+    );
+    expect(run.stdout).not.toContain(ONE_REGION.title);
     const task = Object.values(ONE_REGION.exercise?.tasks ?? {})[0]?.["zh-CN"] ?? "";
     expect(run.stdout).toContain(task);
     expect(read(ONE_REGION)).toContain("TODO（练习）：");
+  });
+
+  it("in Chinese without the Chinese page (a partial copy): the registry's title", async () => {
+    rmSync(join(repo.root, "docs"), { recursive: true });
+    const run = await exercise("start", ONE_REGION.id, "--lang", "zh-CN");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`“${ONE_REGION.title}”`);
   });
 
   it("a second start changes nothing and says the exercise is under way", async () => {
@@ -203,9 +230,10 @@ describe("solution and reset", () => {
     const run = await exercise("reset", ONE_REGION.id);
     expect(run.code).toBe(0);
     expect(read(ONE_REGION)).toBe(solutionOf(ONE_REGION));
-    const kept = join(repo.state, "exercises", `${ONE_REGION.id}.ts`);
+    // Named by the time of the reset (UTC), in a folder of the step's own.
+    const kept = join(repo.state, "exercises", ONE_REGION.id, "2026-11-25T10-00-00Z.ts");
     expect(readFileSync(kept, "utf8")).toBe(attempt);
-    expect(run.stdout).toContain("Your attempt is kept in");
+    expect(run.stdout).toContain(`Your attempt is kept in ${kept} (each reset keeps its own file there).`);
     expect(progress().exercises[ONE_REGION.id]).toMatchObject({
       startedAt: null,
       solution: null,
@@ -213,6 +241,22 @@ describe("solution and reset", () => {
     });
     const again = await exercise("reset", ONE_REGION.id);
     expect(again.stdout).toContain("is already the tutorial's code");
+  });
+
+  it("each reset keeps its own attempt: none is overwritten", async () => {
+    const attempts = ["// first try\n", "// second try\n", "// third try\n"];
+    for (const mine of attempts) {
+      await exercise("start", ONE_REGION.id);
+      writeFileSync(join(repo.root, ONE_REGION.source), `${read(ONE_REGION)}${mine}`);
+      await exercise("reset", ONE_REGION.id);
+    }
+    const folder = join(repo.state, "exercises", ONE_REGION.id);
+    // The same second (the test's clock stands still): -2, -3 after the first.
+    const files = ["2026-11-25T10-00-00Z.ts", "2026-11-25T10-00-00Z-2.ts", "2026-11-25T10-00-00Z-3.ts"];
+    expect(readdirSync(folder).sort()).toEqual([...files].sort());
+    files.forEach((file, i) => {
+      expect(readFileSync(join(folder, file), "utf8").endsWith(attempts[i] as string)).toBe(true);
+    });
   });
 });
 
@@ -235,11 +279,42 @@ describe("list, and mistakes on the command line", () => {
     [["list", "x"], "list takes no step"],
     [["hint", "a", "b"], "one step at a time"],
     [["hint", "x", "--lang", "de"], "--lang must be one of en, zh-CN"],
-  ])("%j: exit 2 with the usage", async (args, message) => {
+    [["list", "--bogus"], "Unknown option '--bogus'"],
+    [["list", "--env-file", "no-such.env"], "--env-file no-such.env: there is no such file ("],
+  ])("%j: exit 2, one line and where the help is (not the whole help)", async (args, message) => {
     const run = await exercise(...args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("Usage: npm run exercise -- <command> [STEP] [options]");
+    const [first, second, ...rest] = run.stderr.split("\n");
+    expect(first).toMatch(/^exercise: /);
+    expect(first).toContain(message);
+    expect(second).toBe("Run `npm run exercise -- --help` for the commands and options.");
+    expect(rest).toEqual([""]);
+    expect(run.stdout).toBe("");
+  });
+
+  it("--help: the whole help on stdout, exit 0", async () => {
+    const run = await exercise("--help");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: npm run exercise -- <command> [STEP] [options]");
+    expect(run.stdout).toMatch(/^ {2}--env-file FILE {3}read the settings/m);
+  });
+
+  it("--env-file: the state folder named in that file, not in .env", async () => {
+    const room = join(repo.root, ".env.room");
+    const elsewhere = join(repo.root, "room-state");
+    writeFileSync(room, `ACS_QUICKSTART_STATE_DIR=${elsewhere}\n`);
+    let stdout = "";
+    const code = await runExerciseCommand(["start", ONE_REGION.id, "--env-file", room], {
+      root: repo.root,
+      env: { LANG: "C" },
+      envFile: false,
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stdout += text) },
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(elsewhere, "exercises.json"), "utf8")).exercises).toHaveProperty(
+      ONE_REGION.id,
+    );
   });
 
   it("without git history (a downloaded archive): exit 2, and why", async () => {

@@ -4,14 +4,16 @@
  * identity, a service error) fails with what is wrong and how to fix it, judged from the emulator's journal.
  * A mistake is the step's own hook calling code a learner could have written instead of the sample's.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { repoRoot } from "@acs-quickstart/common";
 import { maskToken } from "@acs-quickstart/core";
 import { testSigningKey } from "@acs-quickstart/emulator/testing";
 import { findStep, STEPS, type StepContext, type TutorialStep } from "@acs-quickstart/runner";
+import { formatMessages, type Message, transform } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Failure, runExerciseCommand, verifyStep } from "../src/index.js";
+import { type CompileError, type Failure, runExerciseCommand, verifyStep } from "../src/index.js";
 
 const EXERCISES = (STEPS as readonly TutorialStep[]).filter((step) => step.exercise);
 const options = async () => ({ signingKey: await testSigningKey() });
@@ -181,6 +183,28 @@ describe("typical mistakes fail, each with its hint", () => {
     expect(result.output).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{16,}/);
   });
 
+  it.each([
+    ["console.error(tokenResponse)", (t: { token: string }) => console.error(t)],
+    ["console.warn", (t: { token: string }) => console.warn(`token: ${t.token}`)],
+    ["console.info", (t: { token: string }) => console.info(t.token)],
+    ["console.debug", (t: { token: string }) => console.debug(t.token)],
+    ["console.dir", (t: { token: string }) => console.dir(t)],
+    ["process.stdout.write", (t: { token: string }) => process.stdout.write(`${t.token}\n`)],
+    ["process.stderr.write", (t: { token: string }) => process.stderr.write(t.token)],
+  ])("a token printed in full with %s", async (_how, print) => {
+    const result = await verifyStep(
+      withCode(issueTwice, async ({ client, session, scopes, expiresInMinutes }) => {
+        const identity = await session.identity();
+        print(await client.getToken(identity, scopes));
+        await client.getToken(identity, scopes, { tokenExpiresInMinutes: expiresInMinutes });
+      }),
+      await options(),
+    );
+    expect(kinds(result.failures)).toEqual(["secret"]);
+    expect(result.output).toMatch(/eyJ[\w-]{9}…/);
+    expect(result.output).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{16,}/);
+  });
+
   it("another identity than the one it was given", async () => {
     const result = await verifyStep(
       withCode(issueTwice, async ({ client, scopes, expiresInMinutes }) => {
@@ -233,37 +257,121 @@ describe("npm run exercise -- verify", () => {
   const dir = mkdtempSync(join(tmpdir(), "acs-verify-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function exercise(...args: string[]) {
+  async function exercise(args: string[], compileErrors?: CompileError[]) {
     let stdout = "";
+    let stderr = "";
     const code = await runExerciseCommand(args, {
       env: { ACS_QUICKSTART_STATE_DIR: dir, LANG: "C" },
       envFile: false,
       verify: await options(),
       stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
       now: () => new Date("2026-11-25T10:00:00Z"),
+      ...(compileErrors ? { compileErrors } : {}),
     });
-    return { code, stdout };
+    return { code, stdout, stderr };
   }
+  const progress = () => JSON.parse(readFileSync(join(dir, "exercises.json"), "utf8")).exercises;
+
+  /**
+   * The step's record as `start` leaves it (start itself is tested in exercise-files.test.ts, on a clone). The
+   * file here stays the tutorial's code, which is what a correct attempt looks like.
+   */
+  function started(step: TutorialStep) {
+    const file = join(dir, "exercises.json");
+    const state = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { version: 1, exercises: {} };
+    state.exercises[step.id] = {
+      startedAt: "2026-11-25T09:00:00.000Z",
+      solution: "0".repeat(40),
+      hintsShown: 0,
+      attempts: 0,
+      passedAt: null,
+    };
+    writeFileSync(file, JSON.stringify(state));
+  }
+
+  /** esbuild's error for the step's source with its first tutorial line broken, as the launcher hands it over. */
+  async function compileError(step: TutorialStep): Promise<CompileError> {
+    const source = readFileSync(join(repoRoot(import.meta.dirname), step.source), "utf8").replace(
+      /\);\n/,
+      ";\n",
+    );
+    const failure = (await transform(source, { loader: "ts", sourcefile: step.source }).then(
+      () => undefined,
+      (error: { errors: Message[] }) => error.errors[0],
+    )) as Message;
+    const { line, column, lineText } = failure.location as NonNullable<Message["location"]>;
+    return {
+      file: step.source,
+      line,
+      column: Buffer.from(lineText).subarray(0, column).toString().length + 1,
+      text: failure.text,
+      shown: (await formatMessages([failure], { kind: "error", color: false })).join(""),
+    };
+  }
+
+  it("a step not started: exit 2, start it first; nothing is run or recorded", async () => {
+    const step = EXERCISES[0] as TutorialStep;
+    const run = await exercise(["verify", step.id]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `exercise: ${step.id} is not started: ${step.source} is still the tutorial's own code, and verify checks yours. Start it first: npm run exercise -- start ${step.id}\n`,
+    );
+    expect(run.stdout).toBe("");
+    expect(existsSync(join(dir, "exercises.json"))).toBe(false);
+    expect((await exercise(["list"])).stdout).toMatch(new RegExp(`${step.id} +not started\n`));
+  });
 
   it("a pass: exit 0, what the code printed and sent, and the attempt in the progress file", async () => {
     const step = EXERCISES[0] as TutorialStep;
-    const run = await exercise("verify", step.id);
+    started(step);
+    const run = await exercise(["verify", step.id]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
       `Verify ${step.id}: your code ran on the built-in emulator with scopes 'chat, voip'`,
     );
     expect(run.stdout).toMatch(/The requests it sent \(the emulator's journal\):\n {2}1\. \w+/);
     expect(run.stdout).toContain("✔ Passed");
-    const progress = JSON.parse(readFileSync(join(dir, "exercises.json"), "utf8"));
-    expect(progress.exercises[step.id]).toMatchObject({ attempts: 1, passedAt: "2026-11-25T10:00:00.000Z" });
+    expect(progress()[step.id]).toMatchObject({ attempts: 1, passedAt: "2026-11-25T10:00:00.000Z" });
   });
 
   it("in Chinese", async () => {
     const step = findStep(EXERCISES[1]?.id ?? "") as TutorialStep;
-    const run = await exercise("verify", step.id, "--lang", "zh-CN");
+    started(step);
+    const run = await exercise(["verify", step.id, "--lang", "zh-CN"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("✔ 通过");
+  });
+
+  it("code that does not compile: exit 1, where and why (esbuild's words), fix it or reset; nothing ran", async () => {
+    const step = EXERCISES.at(-2) as TutorialStep;
+    started(step);
+    const error = await compileError(step);
+    const run = await exercise(["verify", step.id], [error]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `Verify ${step.id}: ✘ not yet.\n  - Your code does not compile, so it did not run:\n`,
+    );
+    expect(run.stdout).toContain(`    ${step.source}:${error.line}:${error.column}: ${error.text}\n`);
+    expect(run.stdout).toMatch(new RegExp(`\\n {6}${error.line} │ .*;\\n {6} +│ +\\^`));
+    expect(run.stdout).toContain(
+      `Fix it there (file:line:column), or put the tutorial's code back: npm run exercise -- reset ${step.id} (your attempt is kept).`,
+    );
+    expect(run.stdout).not.toContain("The requests it sent");
+    expect(progress()[step.id]).toMatchObject({ attempts: 1, passedAt: null });
+    const list = await exercise(["list"], [error]);
+    expect(list.stdout).toMatch(new RegExp(`${step.id} +started, 1 attempt, does not compile\n`));
+  });
+
+  it("another step's sample that does not compile: this one runs, and the note says so", async () => {
+    const [step, other] = [EXERCISES[0], EXERCISES.at(-1)] as [TutorialStep, TutorialStep];
+    started(step);
+    const run = await exercise(["verify", step.id], [await compileError(other)]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("✔ Passed");
+    expect(run.stdout).toContain(
+      `Note: ${other.source} does not compile either; this run used the file as git has it.`,
+    );
   });
 });
 

@@ -4,12 +4,12 @@
  * emulator's state, of a running standalone emulator, and of a real resource.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createIdentityClient } from "@acs-quickstart/core";
-import { createEmulator, type EmulatorOptions } from "@acs-quickstart/emulator";
+import { createEmulator, type DeniedReason, type EmulatorOptions } from "@acs-quickstart/emulator";
 import { startInProcessEmulator } from "@acs-quickstart/emulator/in-process";
 import { startStandaloneEmulator } from "@acs-quickstart/emulator/server";
 import { testSigningKey } from "@acs-quickstart/emulator/testing";
@@ -284,11 +284,29 @@ describe("tokens the emulator did not issue", () => {
     [["inspect", "x", "--check", "--offline"], "--check and --offline exclude each other"],
     [["inspect", "x", "--lang", "fr"], "--lang must be one of en, zh-CN, not 'fr'"],
     [["inspect", "x", "--verbose"], "Unknown option '--verbose'"],
-  ])("usage errors exit 2 with the usage: %j", async (args, message) => {
-    const run = await token(args);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("Usage: npm run token -- inspect [TOKEN] [options]");
+    [["inspect", "x", "--bogus"], "Unknown option '--bogus'"],
+    [["inspect", "x", "--env-file"], "Option '--env-file <value>' argument missing"],
+    [["inspect", "x", "--env-file", ""], "--env-file needs the path of a file of KEY=value lines"],
+    [["inspect", "x", "--env-file", "no-such.env"], "--env-file no-such.env: there is no such file ("],
+  ])(
+    "usage errors exit 2: one line, and where the help is, not the whole help: %j",
+    async (args, message) => {
+      const run = await token(args);
+      expect(run.code).toBe(2);
+      const [first, second, ...rest] = run.stderr.split("\n");
+      expect(first).toMatch(/^token: /);
+      expect(first).toContain(message);
+      expect(second).toBe("Run `npm run token -- --help` for the commands and options.");
+      expect(rest).toEqual([""]);
+      expect(run.stdout).toBe("");
+    },
+  );
+
+  it("--help prints the whole help on stdout (exit 0), --env-file among the options", async () => {
+    const run = await token(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: npm run token -- inspect [TOKEN] [options]");
+    expect(run.stdout).toMatch(/^ {2}--env-file FILE {4}read the configuration from FILE instead of \.env/m);
   });
 });
 
@@ -314,6 +332,24 @@ describe("the configured resource", () => {
       const valid = await token(["inspect", issued], env);
       expect(valid.stdout).toContain(`Validity, asked of the configured resource ${room.url}/`);
       expect(valid.stdout).toMatch(/Verdict +valid/);
+      // The room's settings in a file of their own (npm runs scripts from the repository's root; a relative
+      // path is from the folder the learner typed it in, INIT_CWD).
+      writeFileSync(
+        join(dir, ".env.room"),
+        `COMMUNICATION_SERVICES_CONNECTION_STRING=${room.connectionString}\nNODE_EXTRA_CA_CERTS=${room.caPath}\n`,
+      );
+      let output = "";
+      const code = await runTokenCommand(["inspect", issued, "--env-file", ".env.room"], {
+        // Nothing of the resource in the environment, where it would hide the file's (as with node --env-file).
+        env: { ACS_QUICKSTART_STATE_DIR: join(dir, "learner"), INIT_CWD: dir, LANG: "C" },
+        envFile: false, // what --env-file replaces: the repository's .env
+        stdout: { write: (text: string) => (output += text) },
+        stderr: { write: (text: string) => (output += text) },
+      });
+      const fromFile = { code, stdout: output };
+      expect(fromFile.code).toBe(0);
+      expect(fromFile.stdout).toContain(`Validity, asked of the configured resource ${room.url}/`);
+      expect(fromFile.stdout).toMatch(/Verdict +valid/);
       await client.revokeTokens(user);
       expect((await token(["inspect", issued], env)).stdout).toMatch(/Verdict +not valid: .*revoked/);
     } finally {
@@ -375,6 +411,141 @@ describe("the configured resource", () => {
     } finally {
       azure.close();
     }
+  });
+
+  it("an emulator whose clock differs: the clock is named, with the difference, not the access key (faketime)", async () => {
+    const { stateDir, client, acs } = await builtInEmulator();
+    const { token: issued } = await client.createUserAndToken(["voip"]);
+    await acs.close();
+    rmSync(join(stateDir, "emulator-state.json"));
+    const dir = freshDir();
+    // The room's emulator two days behind this computer: as `faketime -f '+2d' npm run token -- inspect …`.
+    const room = await startStandaloneEmulator({
+      port: 0,
+      stateDir: join(dir, "room"),
+      signingKey: await testSigningKey(),
+      now: () => Date.now() - 2 * 24 * HOUR,
+    });
+    try {
+      const env = {
+        ACS_QUICKSTART_STATE_DIR: stateDir,
+        COMMUNICATION_SERVICES_CONNECTION_STRING: room.connectionString,
+        NODE_EXTRA_CA_CERTS: room.caPath,
+      };
+      const run = await token(["inspect", issued], env);
+      expect(run.stdout).toContain(
+        `Validity: not checked: the configured resource ${room.url}/ refused the request (401 Denied, x-emulator-reason: stale-date): the request's date is outside the emulator's clock window`,
+      );
+      expect(run.stdout).toMatch(
+        /this computer's clock is 2 d 0 h ahead of the emulator's \(its answer is dated \w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT\)\. Set the clock/,
+      );
+      expect(run.stdout).not.toContain("Is the connection string the emulator's?");
+      const zh = await token(["inspect", issued, "--lang", "zh-CN"], env);
+      expect(zh.stdout).toContain("这台电脑的时钟比模拟器的快 2 天 0 小时");
+      const json = JSON.parse((await token(["inspect", issued, "--json"], env)).stdout);
+      expect(json.validity).toMatchObject({
+        checked: false,
+        why: "refused",
+        refusal: { reason: "stale-date", clockAheadMs: expect.any(Number) },
+      });
+      expect(Math.round(json.validity.refusal.clockAheadMs / HOUR)).toBe(48);
+    } finally {
+      await room.close();
+    }
+  });
+
+  describe("every reason an emulator gives for a 401 is explained", () => {
+    /** What the inspector says for each `x-emulator-reason` (the type makes this list complete). */
+    const MEANING: Record<DeniedReason, RegExp> = {
+      "missing-authorization":
+        /arrived without its Authorization header: something between this computer and the emulator/,
+      "bearer-rejected":
+        /bearer token instead of the access key's signature, and this emulator refuses bearer tokens/,
+      "malformed-authorization": /Authorization header arrived malformed: something between/,
+      "signed-headers":
+        /signature arrived covering other headers than x-ms-date, host and x-ms-content-sha256/,
+      "missing-date": /arrived without its date \(x-ms-date\): something between/,
+      "invalid-date": /date \(x-ms-date\) arrived unreadable: something between/,
+      "stale-date":
+        /outside the emulator's clock window .*: this computer's clock is 3 h 0 min behind the emulator's \(its answer is dated /,
+      "missing-content-hash": /arrived without its body hash \(x-ms-content-sha256\): something between/,
+      "content-hash":
+        /body is not the one that was signed \(x-ms-content-sha256 differs\): something between/,
+      "missing-signed-header": /a header the request signed did not arrive: something between/,
+      signature:
+        /the signature does not match: the access key in the connection string is not this emulator's .*, or the request was signed for another address .*\(a port forward or a proxy/,
+    };
+    const endpoint = "https://room-emulator.example";
+    let reason: string | undefined;
+    let dated = true;
+    let issued: string;
+    let stateDir: string;
+    let server: ReturnType<typeof setupServer>;
+    beforeAll(async () => {
+      const built = await builtInEmulator();
+      ({ stateDir } = built);
+      issued = (await built.client.createUserAndToken(["voip"])).token;
+      await built.acs.close();
+      rmSync(join(stateDir, "emulator-state.json"));
+      // One msw server at a time in a process: this one starts after the emulator's has stopped.
+      server = setupServer(
+        http.all(`${endpoint}/*`, () => {
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          // The emulator's clock, 3 hours ahead of this computer's.
+          if (dated) headers.date = new Date(Date.now() + 3 * HOUR).toUTCString();
+          if (reason !== undefined) headers["x-emulator-reason"] = reason;
+          return HttpResponse.json({ error: { code: "Denied" } }, { status: 401, headers });
+        }),
+      );
+      server.listen({ onUnhandledRequest: "bypass" });
+    });
+    afterAll(() => server?.close());
+    const inspect = (...args: string[]) =>
+      token(["inspect", issued, ...args], {
+        ACS_QUICKSTART_STATE_DIR: stateDir,
+        COMMUNICATION_SERVICES_CONNECTION_STRING: `endpoint=${endpoint}/;accesskey=${randomBytes(32).toString("base64")}`,
+      });
+
+    it.each(Object.entries(MEANING))("%s", async (given, meaning) => {
+      reason = given;
+      const run = await inspect();
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        `Validity: not checked: the configured resource ${endpoint}/ refused the request (401 Denied, x-emulator-reason: ${given}): `,
+      );
+      expect(run.stdout).toMatch(meaning);
+      expect(run.stdout).not.toContain("Is the connection string the emulator's?");
+    });
+
+    it("in Chinese too", async () => {
+      reason = "signature";
+      expect((await inspect("--lang", "zh-CN")).stdout).toContain(
+        "拒绝了请求 (401 Denied, x-emulator-reason: signature)：签名不匹配：连接字符串中的访问密钥不是这个模拟器的",
+      );
+    });
+
+    it("stale-date without a Date in the answer: the clocks differ, by how much is not known", async () => {
+      reason = "stale-date";
+      dated = false;
+      try {
+        expect((await inspect()).stdout).toContain(
+          "(15 minutes either way, unless it was started with --clock-skew-minutes): this computer's clock differs from the emulator's. Set the clock",
+        );
+      } finally {
+        dated = true;
+      }
+    });
+
+    it("a reason it does not know, and an answer without one", async () => {
+      reason = "new-check";
+      expect((await inspect()).stdout).toContain(
+        "(401 Denied, x-emulator-reason: new-check): a reason this inspector does not know.",
+      );
+      reason = undefined;
+      expect((await inspect()).stdout).toContain(
+        `the configured resource ${endpoint}/ refused the access key (401). Is the connection string the emulator's?`,
+      );
+    });
   });
 
   it("no emulator anywhere: not checked, and how to get one", async () => {

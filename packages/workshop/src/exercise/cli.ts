@@ -4,17 +4,18 @@
  * `hint`, `solution` (from git), `reset` (back to the solution), `list` (progress). Everything a step needs is
  * in the step registry (its `exercise`); nothing here knows a step by its id.
  */
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { repoRoot, writeAtomic } from "@acs-quickstart/common";
 import { type Language, stateDir as stateFolder } from "@acs-quickstart/core";
 import { fromRoot, readRegion, regionSpans, STEPS, type TutorialStep } from "@acs-quickstart/runner";
 import dotenv from "dotenv";
 import { type CommandIO, readCommandLine } from "../io.js";
+import type { CompileError } from "./judge.js";
 import { EXERCISE_WORDS } from "./messages.js";
 import { Progress, ProgressError } from "./progress.js";
 import { exerciseSource, Git, GitError } from "./source.js";
-import { type VerifyOptions, verifyStep } from "./verify.js";
+import { inSample, type VerifyOptions, verifyStep } from "./verify.js";
 
 const COMMANDS = ["list", "start", "verify", "hint", "solution", "reset"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -35,19 +36,22 @@ checks what it did from the emulator's journal: the right requests, scopes, life
 Commands:
   list              every exercise and your progress
   start STEP        replace the step's tutorial code with its task (the solution stays in git)
-  verify STEP       run your code for the step and check it (exit 0 when it passes, 1 when not)
+  verify STEP       run your code for the step and check it (exit 0 when it passes, 1 when not; a step
+                    not started is refused with 2: it would check the tutorial's own code)
   hint STEP         one more hint each time
   solution STEP     show the tutorial's code for the step (your file is not changed)
-  reset STEP        put the tutorial's code back (your attempt is kept in the state folder)
+  reset STEP        put the tutorial's code back (each attempt is kept: .quickstart/exercises/STEP/)
 
 Steps: ${ids.join(", ")}
 
 Options:
   --lang en|zh-CN   the language of tasks, hints and results (default: from LANG)
+  --env-file FILE   read the settings (ACS_QUICKSTART_STATE_DIR) from FILE instead of .env
   -h, --help        show this help
 
 Progress is kept in .quickstart/exercises.json (ACS_QUICKSTART_STATE_DIR moves it). Exit codes: 0 done (or
-passed), 1 verify found a problem, 2 a usage error (unknown step, no git history…).
+passed), 1 verify found a problem (your code does not compile, or did the wrong thing), 2 a usage error
+(unknown step, verify of a step not started, no git history…).
 `;
 }
 
@@ -62,6 +66,8 @@ interface Context {
   verify: VerifyOptions;
   now: () => Date;
   stateDir: string;
+  /** The samples' compile errors, from the launcher (see ExerciseIO). */
+  compileErrors: readonly CompileError[];
 }
 
 export interface ExerciseIO extends CommandIO {
@@ -69,13 +75,19 @@ export interface ExerciseIO extends CommandIO {
   root?: string;
   /** How verify runs (tests give the emulator a prepared signing key). */
   verify?: VerifyOptions;
+  /**
+   * Files of the samples that do not compile: scripts/launch-bundled.mjs bundles this command with the committed
+   * version of each (so that every command still works) and hands their errors over. `verify` of such a step
+   * fails with them, without running; `list` says which.
+   */
+  compileErrors?: readonly CompileError[];
 }
 
 /** Runs the exercise command with these arguments; resolves to the exit code. */
 export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO = {}): Promise<number> {
   const line = readCommandLine("exercise", exerciseUsage(), argv, io, {});
   if (typeof line === "number") return line;
-  const { positionals, language, env, stdout, stderr, usageError } = line;
+  const { positionals, language, env, envFile, stdout, stderr, usageError } = line;
   const [command, id, ...extra] = positionals;
   if (!COMMANDS.includes(command as Command)) {
     return usageError(command === undefined ? "say what to do." : `unknown command '${command}'.`);
@@ -83,7 +95,7 @@ export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO
   const words = EXERCISE_WORDS[language];
   const root = io.root ?? repoRoot();
   // The state folder as the quickstart finds it: ACS_QUICKSTART_STATE_DIR from the environment or .env.
-  const dir = stateFolder(withDotenv(env, io.envFile, root));
+  const dir = stateFolder(withDotenv(env, envFile, root));
   const context: Context = {
     root,
     language,
@@ -94,6 +106,7 @@ export async function runExerciseCommand(argv: readonly string[], io: ExerciseIO
     verify: io.verify ?? {},
     now: io.now ?? (() => new Date()),
     stateDir: dir,
+    compileErrors: io.compileErrors ?? [],
   };
   if (command === "list") {
     if (id !== undefined) return usageError("list takes no step.");
@@ -150,15 +163,28 @@ async function guarded(
   }
 }
 
-async function list({ progress, language, out, stateDir }: Context): Promise<number> {
+async function list({ progress, language, out, stateDir, compileErrors }: Context): Promise<number> {
   const words = EXERCISE_WORDS[language];
   const all = await progress.all();
   out(`${words.listTitle(`${fromRoot(stateDir)}/exercises.json`)}\n`);
   exercises().forEach((step, index) => {
     const record = all[step.id];
-    out(`  ${String(index + 1).padStart(2)}. ${step.id.padEnd(28)} ${words.status(record)}\n`);
+    const broken = compileErrors.some((error) => inSample(step, error.file));
+    const status = `${words.status(record)}${broken ? `, ${words.doesNotCompile}` : ""}`;
+    out(`  ${String(index + 1).padStart(2)}. ${step.id.padEnd(28)} ${status}\n`);
   });
   return 0;
+}
+
+/**
+ * The step's title in the language asked for: for Chinese, the heading of its zh-CN tutorial page (without its
+ * `步骤 N：`); the registry's (English) title when that page has none.
+ */
+async function titleOf(step: TutorialStep, { root, language }: Context): Promise<string> {
+  if (language === "en") return step.title;
+  const page = await readFile(join(root, "docs", language, step.page), "utf8").catch(() => "");
+  const heading = /^# +(.+?)\s*$/m.exec(page)?.[1];
+  return heading?.replace(/^步骤\s*\d+\s*[：:]\s*/, "") || step.title;
 }
 
 async function start(step: TutorialStep, context: Context): Promise<number> {
@@ -186,20 +212,27 @@ async function start(step: TutorialStep, context: Context): Promise<number> {
     hintsShown: 0,
     attempts: 0,
   }));
-  out(`${words.started(step, step.source)}\n`);
+  out(`${words.started(step, await titleOf(step, context), step.source)}\n`);
   return 0;
 }
 
 async function verify(step: TutorialStep, context: Context): Promise<number> {
-  const { progress, language, out } = context;
+  const { progress, language, out, compileErrors } = context;
   const words = EXERCISE_WORDS[language];
-  const result = await verifyStep(step, context.verify);
+  if ((await progress.get(step.id)).startedAt === null) {
+    // The file is the tutorial's code: a pass would say nothing of the learner's.
+    context.err(`exercise: ${words.notStarted(step.source, step.id)}\n`);
+    return 2;
+  }
+  const result = await verifyStep(step, { ...context.verify, compileErrors });
   const record = await progress.update(step.id, (r) => ({
     ...r,
     attempts: r.attempts + 1,
     passedAt: r.passedAt ?? (result.failures.length === 0 ? context.now().toISOString() : null),
   }));
   out(words.verdict(step, result, record));
+  const others = new Set(compileErrors.filter((e) => !inSample(step, e.file)).map((e) => e.file));
+  for (const file of others) out(`${words.otherDoesNotCompile(file)}\n`);
   return result.failures.length === 0 ? 0 : 1;
 }
 
@@ -240,8 +273,8 @@ async function reset(step: TutorialStep, context: Context): Promise<number> {
   const solution = await solutionSource(step, context);
   const current = await readFile(file, "utf8");
   if (current !== solution) {
-    // The learner's attempt is kept, never silently lost.
-    const kept = join(stateDir, "exercises", `${step.id}.ts`);
+    // The learner's attempt is kept, never silently lost: each reset its own file, named by its time.
+    const kept = await keptAttemptFile(join(stateDir, "exercises", step.id), context.now());
     await writeAtomic(kept, current);
     await writeAtomic(file, solution);
     out(`${words.reset(step.source, fromRoot(kept))}\n`);
@@ -256,4 +289,25 @@ async function reset(step: TutorialStep, context: Context): Promise<number> {
     attempts: 0,
   }));
   return 0;
+}
+
+/**
+ * A new file for an attempt: `<folder>/<time>.ts` (UTC, `2026-11-25T10-00-00Z.ts`, in the order they were made),
+ * with `-2`, `-3`… when that second has one already.
+ */
+async function keptAttemptFile(folder: string, now: Date): Promise<string> {
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replaceAll(":", "-");
+  for (let n = 1; ; n++) {
+    const file = join(folder, `${stamp}${n > 1 ? `-${n}` : ""}.ts`);
+    if (
+      !(await access(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return file;
+  }
 }

@@ -38,8 +38,27 @@ export interface Attempt {
   reported: string[];
 }
 
+/**
+ * A compile error in a sample's file, as esbuild reported it when scripts/launch-bundled.mjs bundled the
+ * exercise command (see its `compileErrors`).
+ */
+export interface CompileError {
+  /** The file, from the repository's root, with `/`. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in characters (esbuild's `column` counts bytes from 0). */
+  column: number;
+  /** esbuild's message, e.g. `Expected ")" but found ";"`. */
+  text: string;
+  /** The error as esbuild shows it (its formatMessages, without colours): the message, the line, a caret. */
+  shown: string;
+}
+
 /** One thing the run got wrong. `index` counts the expected requests from 0. */
 export type Failure =
+  /** The step's sample does not compile: its code did not run. */
+  | { kind: "compile"; errors: CompileError[] }
   | { kind: "error"; message: string }
   | { kind: "check"; message: string }
   | { kind: "missing"; index: number; expected: ExpectedRequest; identity?: string }
@@ -60,6 +79,7 @@ const ON_IDENTITY: readonly IdentityOperation[] = [
 
 /** The order failures are told in: what went wrong first, then the details, then what was left. */
 const ORDER: readonly Failure["kind"][] = [
+  "compile",
   "error",
   "operation",
   "missing",

@@ -35,7 +35,13 @@ interface Words {
   status(record: ExerciseProgress | undefined): string;
   alreadyStarted(file: string, id: string): string;
   changed(file: string, id: string): string;
-  started(step: TutorialStep, file: string): string;
+  /** `title`: the step's title in this language (its tutorial page's heading), else the registry's. */
+  started(step: TutorialStep, title: string, file: string): string;
+  /** A step's sample does not compile: `list`'s word for it. */
+  doesNotCompile: string;
+  notStarted(file: string, id: string): string;
+  /** verify of a step found another sample that does not compile (run as git has it). */
+  otherDoesNotCompile(file: string): string;
   hintLabel(n: number, of: number): string;
   moreHints(id: string): string;
   noMoreHints(id: string): string;
@@ -45,9 +51,32 @@ interface Words {
   verdict(step: TutorialStep, result: VerifyResult, record: ExerciseProgress): string;
 }
 
-function failureText(failure: Failure): Texts {
+/**
+ * The compile errors, each as `file:line:column: message` and the lines esbuild shows under it (the code and a
+ * caret; its own heading and location lines are left out, said once already).
+ */
+function compileErrors(failure: Extract<Failure, { kind: "compile" }>): string {
+  return failure.errors
+    .map((e) => {
+      const code = e.shown
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !/\[ERROR\]|^\s*\S+:\d+:\d+:\s*$/.test(line));
+      const indent = Math.min(...code.map((line) => /^ */.exec(line)?.[0].length ?? 0));
+      return [`${e.file}:${e.line}:${e.column}: ${e.text}`, ...code.map((l) => `  ${l.slice(indent)}`)].join(
+        "\n",
+      );
+    })
+    .join("\n");
+}
+
+function failureText(failure: Failure, id: string): Texts {
   const n = "index" in failure ? failure.index + 1 : 0;
   switch (failure.kind) {
+    case "compile":
+      return {
+        en: `Your code does not compile, so it did not run:\n${compileErrors(failure)}\nFix it there (file:line:column), or put the tutorial's code back: npm run exercise -- reset ${id} (your attempt is kept).`,
+        "zh-CN": `你的代码无法编译，所以没有运行：\n${compileErrors(failure)}\n请在那里修正（文件:行:列），或者恢复教程的代码：npm run exercise -- reset ${id}（你的尝试会被保留）。`,
+      };
     case "error":
       return {
         en: `Your code stopped with an error:\n${failure.message}`,
@@ -153,6 +182,15 @@ function verdict(
 ): string {
   const en = language === "en";
   const lines: string[] = [];
+  if (result.failures[0]?.kind === "compile") {
+    const [first, ...rest] = failureText(result.failures[0], step.id)[language].split("\n");
+    lines.push(
+      en ? `Verify ${step.id}: ✘ not yet.` : `检查 ${step.id}：✘ 还没有通过。`,
+      `  - ${first}`,
+      ...rest.map((l) => `    ${l}`),
+    );
+    return `${lines.join("\n")}\n`;
+  }
   lines.push(
     en
       ? `Verify ${step.id}: your code ran on the built-in emulator with scopes '${list(result.given.scopes)}' and a lifetime of ${result.given.expiresInMinutes} minutes.`
@@ -185,7 +223,7 @@ function verdict(
       : `✘ 还没有通过（需要修正 ${result.failures.length} 处）：`,
   );
   for (const failure of result.failures) {
-    const [first, ...rest] = failureText(failure)[language].split("\n");
+    const [first, ...rest] = failureText(failure, step.id)[language].split("\n");
     lines.push(`  - ${first}`, ...rest.map((l) => `    ${l}`));
   }
   lines.push(
@@ -211,8 +249,8 @@ const EN: Words = {
     `Already started: write your code in ${file}, then npm run exercise -- verify ${id}. (npm run exercise -- reset ${id} puts the tutorial's code back.)`,
   changed: (file, id) =>
     `${file} has changes of yours that are not the tutorial's code: commit or save them elsewhere, then run npm run exercise -- reset ${id} and start again.`,
-  started: (step, file) =>
-    `Started: the tutorial code of "${step.title}" in ${file} is now a TODO.\n` +
+  started: (step, title, file) =>
+    `Started: the tutorial code of "${title}" in ${file} is now a TODO.\n` +
     Object.values(step.exercise?.tasks ?? {})
       .map((task) => `  - ${task.en}`)
       .join("\n") +
@@ -222,7 +260,13 @@ const EN: Words = {
   noMoreHints: (id) => `That was the last hint. The tutorial's code: npm run exercise -- solution ${id}`,
   solutionNote: (id) =>
     `Your file was not changed. npm run exercise -- reset ${id} puts this code back (your attempt is kept).`,
-  reset: (file, kept) => `Reset: ${file} is the tutorial's code again. Your attempt is kept in ${kept}.`,
+  reset: (file, kept) =>
+    `Reset: ${file} is the tutorial's code again. Your attempt is kept in ${kept} (each reset keeps its own file there).`,
+  doesNotCompile: "does not compile",
+  notStarted: (file, id) =>
+    `${id} is not started: ${file} is still the tutorial's own code, and verify checks yours. Start it first: npm run exercise -- start ${id}`,
+  otherDoesNotCompile: (file) =>
+    `Note: ${file} does not compile either; this run used the file as git has it. Fix it or reset its exercise.`,
   nothingToReset: (file) => `${file} is already the tutorial's code.`,
   verdict: (step, result, record) => verdict(step, result, record, "en"),
 };
@@ -241,8 +285,8 @@ const ZH: Words = {
     `已经开始了：在 ${file} 中写代码，然后运行 npm run exercise -- verify ${id}。（npm run exercise -- reset ${id} 会恢复教程的代码。）`,
   changed: (file, id) =>
     `${file} 中有你自己的修改，不是教程的代码：请先提交或另存，然后运行 npm run exercise -- reset ${id} 再重新开始。`,
-  started: (step, file) =>
-    `已开始：${file} 中 “${step.title}” 的教程代码已换成 TODO。\n` +
+  started: (step, title, file) =>
+    `已开始：${file} 中 “${title}” 的教程代码已换成 TODO。\n` +
     Object.values(step.exercise?.tasks ?? {})
       .map((task) => `  - ${task["zh-CN"]}`)
       .join("\n") +
@@ -252,7 +296,13 @@ const ZH: Words = {
   noMoreHints: (id) => `这是最后一个提示。教程的代码：npm run exercise -- solution ${id}`,
   solutionNote: (id) =>
     `你的文件没有被修改。npm run exercise -- reset ${id} 会把这段代码放回去（你的尝试会被保留）。`,
-  reset: (file, kept) => `已重置：${file} 又是教程的代码了。你的尝试保存在 ${kept}。`,
+  reset: (file, kept) =>
+    `已重置：${file} 又是教程的代码了。你的尝试保存在 ${kept}（每次重置都在那里保存一个文件）。`,
+  doesNotCompile: "无法编译",
+  notStarted: (file, id) =>
+    `${id} 还没有开始：${file} 仍然是教程自己的代码，而 verify 检查的是你的代码。请先开始：npm run exercise -- start ${id}`,
+  otherDoesNotCompile: (file) =>
+    `注意：${file} 也无法编译；这次运行使用的是 git 中的版本。请修正它，或者重置它的练习。`,
   nothingToReset: (file) => `${file} 已经是教程的代码。`,
   verdict: (step, result, record) => verdict(step, result, record, "zh-CN"),
 };

@@ -17,7 +17,7 @@ import {
   type TutorialStep,
 } from "@acs-quickstart/runner";
 import type { TokenScope } from "@azure/communication-identity";
-import { type Attempt, type Failure, judge, type ObservedRequest } from "./judge.js";
+import { type Attempt, type CompileError, type Failure, judge, type ObservedRequest } from "./judge.js";
 
 /** What verify gives every step: not the tutorial's defaults (`voip`, 24 hours), to see they are passed on. */
 export const VERIFY_SCOPES: readonly TokenScope[] = ["chat", "voip"];
@@ -29,6 +29,16 @@ const FULL_TOKEN = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{16,}/;
 export interface VerifyOptions {
   /** The emulator's signing key (PKCS#8 PEM); default a new one (tests pass one made once per process). */
   signingKey?: string;
+  /**
+   * The samples' compile errors (scripts/launch-bundled.mjs found them, and bundled the committed version of
+   * those files instead): a step whose sample has one fails without running.
+   */
+  compileErrors?: readonly CompileError[];
+}
+
+/** Whether `file` (from the root) is in the step's sample folder. */
+export function inSample(step: TutorialStep, file: string): boolean {
+  return file.startsWith(`${step.sample}/`);
 }
 
 export interface VerifyResult {
@@ -44,6 +54,12 @@ export interface VerifyResult {
 export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}): Promise<VerifyResult> {
   const exercise = step.exercise;
   if (!exercise) throw new Error(`${step.id} is not an exercise.`);
+  const given: Attempt["given"] = { scopes: [...VERIFY_SCOPES], expiresInMinutes: VERIFY_LIFETIME_MINUTES };
+  const broken = (options.compileErrors ?? []).filter((error) => inSample(step, error.file));
+  if (broken.length > 0) {
+    // What would run is not the learner's code (the launcher put the committed file in its place): nothing runs.
+    return { given, requests: [], output: "", failures: [{ kind: "compile", errors: broken }] };
+  }
   const requests: ObservedRequest[] = [];
   let recording = false;
   const acs = await startInProcessEmulator({
@@ -61,7 +77,6 @@ export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}
     );
     const admin = createEmulatorAdminClient({ endpoint: acs.endpoint, accessKey: acs.emulator.accessKey });
     const scopes = [...VERIFY_SCOPES];
-    const given: Attempt["given"] = { scopes, expiresInMinutes: VERIFY_LIFETIME_MINUTES };
     if (step.sharedIdentity === "uses") given.identity = (await client.createUser()).communicationUserId;
     const reported: string[] = [];
     const issued: Array<{ identity: string; token: string }> = [];
@@ -96,11 +111,10 @@ export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}
     let output = "";
     let error: string | undefined;
     let checkError: string | undefined;
-    // Only what the learner's code prints: a check's own lines (before and after it) are the runner's.
+    // Only what the learner's code prints, on any stream (runner's capturingConsole): a check's own lines
+    // (before and after it) are the runner's, and not shown.
     await capturingConsole(
-      (text) => {
-        if (recording) output += `${text}\n`;
-      },
+      () => {},
       async () => {
         try {
           for (const check of step.checks ?? []) await check.before?.(context);
@@ -110,7 +124,12 @@ export async function verifyStep(step: TutorialStep, options: VerifyOptions = {}
         }
         recording = true;
         try {
-          await step.run(context);
+          await capturingConsole(
+            (text) => {
+              output += `${text}\n`;
+            },
+            () => step.run(context),
+          );
         } catch (e) {
           error = formatDiagnosis(diagnose(e));
         } finally {

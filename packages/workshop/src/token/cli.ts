@@ -21,12 +21,14 @@ Options:
   --offline          decode only; ask no emulator
   --show-secrets     print the token in full (it is masked by default)
   --json             print one JSON object instead of text
+  --env-file FILE    read the configuration from FILE instead of .env (e.g. the room's .env.room)
   --lang en|zh-CN    the language of the explanations (default: from LANG)
   -h, --help         show this help
 
 Which emulator is asked: the one whose state holds the token's resource (the built-in emulator's
 .quickstart/emulator-state.json, or the standalone emulator's .quickstart/emulator/), else the resource
-configured in COMMUNICATION_SERVICES_CONNECTION_STRING (for example the room's emulator).
+configured in COMMUNICATION_SERVICES_CONNECTION_STRING, in the environment or .env (or --env-file FILE): for
+example the room's emulator.
 
 Exit codes: 0 the token was read (and is valid, when checked), 1 it has expired or the emulator does not accept
 it, 2 the input is not a token, or a usage error.
@@ -41,7 +43,7 @@ export async function runTokenCommand(argv: readonly string[], io: CommandIO = {
     json: { type: "boolean" },
   });
   if (typeof line === "number") return line;
-  const { values, positionals, language, env, stdout, stderr, usageError } = line;
+  const { values, positionals, language, env, envFile, stdout, stderr, usageError } = line;
   const [command, given, ...extra] = positionals;
   if (command !== "inspect") {
     return usageError(command === undefined ? "say what to do: inspect." : `unknown command '${command}'.`);
@@ -60,7 +62,7 @@ export async function runTokenCommand(argv: readonly string[], io: CommandIO = {
   try {
     const inspection = await inspectToken(input, {
       env,
-      ...(io.envFile !== undefined ? { envFile: io.envFile } : {}),
+      ...(envFile !== undefined ? { envFile } : {}),
       force: values.check === true,
       offline: values.offline === true,
       now,

@@ -3,13 +3,118 @@
  * scripts. The token itself is masked unless asked for (core's maskToken).
  */
 
-import type { Language } from "@acs-quickstart/core";
+import type { Language, Texts } from "@acs-quickstart/core";
 import { formatExpiry, maskToken } from "@acs-quickstart/core";
-import { fromRoot } from "@acs-quickstart/runner";
+import type { DeniedReason } from "@acs-quickstart/emulator";
+import { fromRoot } from "../io.js";
 import type { Inspection } from "./inspect.js";
-import type { EmulatorSource, SignatureVerdict, ValidityCheck } from "./validity.js";
+import type { EmulatorSource, Refusal, SignatureVerdict, ValidityCheck } from "./validity.js";
 
 type Unchecked = Extract<ValidityCheck, { checked: false }>;
+
+/** A time difference for people: `2 d 0 h`, `3 h 5 min`, `17 min`, `40 s`. */
+function timeDifference(ms: number, language: Language): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
+  const [day, hour, min, sec] = language === "en" ? ["d", "h", "min", "s"] : ["天", "小时", "分钟", "秒"];
+  const part = (n: number, unit: string) => `${n} ${unit}`;
+  if (d > 0) return `${part(d, day)} ${part(h, hour)}`;
+  if (h > 0) return `${part(h, hour)} ${part(m, min)}`;
+  return m > 0 ? part(m, min) : part(s, sec);
+}
+
+/** Something between this computer and the emulator changed the request after it was signed. */
+const IN_BETWEEN: Texts = {
+  en: "something between this computer and the emulator (a proxy, for example) changed the request after it was signed",
+  "zh-CN": "这台电脑和模拟器之间的某个环节（例如代理）在签名之后修改了请求",
+};
+
+/**
+ * What each reason of the emulator's 401 `Denied` (`x-emulator-reason`, packages/emulator/src/catalogue.ts
+ * `DeniedReason`, in the order it checks them) means for the inspector's request, which this computer signed
+ * with the configured access key.
+ */
+const REFUSALS: Record<DeniedReason, (refusal: Refusal) => Texts> = {
+  "missing-authorization": () => ({
+    en: `the request arrived without its Authorization header: ${IN_BETWEEN.en}`,
+    "zh-CN": `请求到达时没有 Authorization 请求头：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "bearer-rejected": () => ({
+    en: `the request arrived with a bearer token instead of the access key's signature, and this emulator refuses bearer tokens: ${IN_BETWEEN.en}`,
+    "zh-CN": `请求到达时带的是持有者令牌而不是访问密钥的签名，而这个模拟器拒绝持有者令牌：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "malformed-authorization": () => ({
+    en: `the request's Authorization header arrived malformed: ${IN_BETWEEN.en}`,
+    "zh-CN": `请求的 Authorization 请求头到达时格式不对：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "signed-headers": () => ({
+    en: `the request's signature arrived covering other headers than x-ms-date, host and x-ms-content-sha256: ${IN_BETWEEN.en}`,
+    "zh-CN": `请求的签名到达时覆盖的不是 x-ms-date、host 和 x-ms-content-sha256 这几个请求头：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "missing-date": () => ({
+    en: `the request arrived without its date (x-ms-date): ${IN_BETWEEN.en}`,
+    "zh-CN": `请求到达时没有日期（x-ms-date）：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "invalid-date": () => ({
+    en: `the request's date (x-ms-date) arrived unreadable: ${IN_BETWEEN.en}`,
+    "zh-CN": `请求的日期（x-ms-date）到达时无法读取：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "stale-date": ({ clockAheadMs, emulatorDate }) => {
+    const known = clockAheadMs !== undefined && Math.abs(clockAheadMs) >= 60_000;
+    const ahead = (clockAheadMs ?? 0) > 0;
+    const en = known
+      ? `this computer's clock is ${timeDifference(clockAheadMs, "en")} ${ahead ? "ahead of" : "behind"} the emulator's (its answer is dated ${emulatorDate})`
+      : "this computer's clock differs from the emulator's";
+    const zh = known
+      ? `这台电脑的时钟比模拟器的${ahead ? "快" : "慢"} ${timeDifference(clockAheadMs, "zh-CN")}（模拟器的回答日期是 ${emulatorDate}）`
+      : "这台电脑的时钟与模拟器的不一致";
+    return {
+      en:
+        `the request's date is outside the emulator's clock window (15 minutes either way, unless it was started with --clock-skew-minutes): ${en}. ` +
+        "Set the clock of whichever computer is wrong (let it take the time from the network), then try again: the access key itself may well be right",
+      "zh-CN":
+        `请求的日期超出了模拟器的时钟窗口（前后 15 分钟，除非启动时用了 --clock-skew-minutes）：${zh}。` +
+        "请把时钟不对的那台电脑的时间调准（让它从网络同步时间），然后重试：访问密钥本身很可能是对的",
+    };
+  },
+  "missing-content-hash": () => ({
+    en: `the request arrived without its body hash (x-ms-content-sha256): ${IN_BETWEEN.en}`,
+    "zh-CN": `请求到达时没有请求体哈希（x-ms-content-sha256）：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "content-hash": () => ({
+    en: `the request's body is not the one that was signed (x-ms-content-sha256 differs): ${IN_BETWEEN.en}`,
+    "zh-CN": `请求体不是签名时的那个（x-ms-content-sha256 不一致）：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  "missing-signed-header": () => ({
+    en: `a header the request signed did not arrive: ${IN_BETWEEN.en}`,
+    "zh-CN": `请求签名时包含的某个请求头没有到达：${IN_BETWEEN["zh-CN"]}`,
+  }),
+  signature: () => ({
+    en:
+      "the signature does not match: the access key in the connection string is not this emulator's (take the " +
+      "line again from the room's .env.room), or the request was signed for another address than the one the " +
+      "emulator received (a port forward or a proxy: the emulator's dashboard says which)",
+    "zh-CN":
+      "签名不匹配：连接字符串中的访问密钥不是这个模拟器的（请从教室的 .env.room 重新复制这一行），" +
+      "或者请求是按另一个地址签名的，与模拟器收到的地址不同（端口转发或代理：模拟器的仪表板会说明是哪一种）",
+  }),
+};
+
+/**
+ * Why the emulator refused, for people: `(401 Denied, x-emulator-reason: <reason>): <what it means>`; undefined
+ * when its answer did not say (no `x-emulator-reason`: not the emulator, or an older one).
+ */
+function refusalText(refusal: Refusal | undefined, language: Language): string | undefined {
+  const reason = refusal?.reason;
+  if (reason === undefined) return undefined;
+  const explain = (REFUSALS as Record<string, ((r: Refusal) => Texts) | undefined>)[reason];
+  const meaning = explain
+    ? explain(refusal as Refusal)[language]
+    : language === "en"
+      ? "a reason this inspector does not know"
+      : "这个检查工具不认识的原因";
+  return `(401 Denied, x-emulator-reason: ${reason})${language === "en" ? ": " : "："}${meaning}`;
+}
 
 interface Words {
   jws: string;
@@ -125,8 +230,12 @@ const EN: Words = {
         return `Validity: not checked: ${source} did not answer (${check.detail}). Is it running?`;
       case "not-an-emulator":
         return `Validity: not checked: ${source} is not an emulator (it has no /_emulator/ routes); the real service cannot check a token for you.`;
-      case "refused":
-        return `Validity: not checked: ${source} refused the access key (401). Is the connection string the emulator's?`;
+      case "refused": {
+        const why = refusalText(check.refusal, "en");
+        return why
+          ? `Validity: not checked: ${source} refused the request ${why}.`
+          : `Validity: not checked: ${source} refused the access key (401). Is the connection string the emulator's?`;
+      }
       case "busy":
         return `Validity: not checked: a quickstart running on this state folder holds ${source}. Try again when it has finished.`;
       case "no-key":
@@ -217,8 +326,12 @@ const ZH: Words = {
         return `有效性：未检查：${source}没有响应（${check.detail}）。它在运行吗？`;
       case "not-an-emulator":
         return `有效性：未检查：${source}不是模拟器（没有 /_emulator/ 接口）；真实服务无法替你检查令牌。`;
-      case "refused":
-        return `有效性：未检查：${source}拒绝了访问密钥（401）。连接字符串是这个模拟器的吗？`;
+      case "refused": {
+        const why = refusalText(check.refusal, "zh-CN");
+        return why
+          ? `有效性：未检查：${source}拒绝了请求 ${why}。`
+          : `有效性：未检查：${source}拒绝了访问密钥（401）。连接字符串是这个模拟器的吗？`;
+      }
       case "busy":
         return `有效性：未检查：正在这个状态文件夹上运行的 quickstart 占用着${source}。请等它结束后再试。`;
       case "no-key":

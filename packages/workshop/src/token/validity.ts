@@ -11,6 +11,9 @@
  * so a token that is not the emulator's is only checked when asked (`force`).
  */
 import { existsSync, readFileSync } from "node:fs";
+// Default imports, looked up at call time (as the emulator's admin client does): msw patches their `request`.
+import http from "node:http";
+import https from "node:https";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { type AccessTokenFacts, stateDir } from "@acs-quickstart/common";
@@ -20,6 +23,7 @@ import {
   type EmulatorAdminClient,
   EmulatorAdminError,
   EmulatorStateError,
+  signRequest,
 } from "@acs-quickstart/emulator";
 import { parseConnectionString } from "@azure/communication-common";
 import type { JSONWebKeySet } from "jose";
@@ -32,6 +36,23 @@ export type EmulatorSource =
   | { kind: "built-in"; stateFile: string }
   | { kind: "standalone"; stateFile: string; endpoint?: string }
   | { kind: "configured"; endpoint: string };
+
+/**
+ * Why an emulator refused the inspector's signed request (401 `Denied`), from its answer: the emulator's
+ * `x-emulator-reason` header (its README, "Authentication failures"; packages/emulator/src/catalogue.ts
+ * `DeniedReason`) and its `Date` header.
+ */
+export interface Refusal {
+  /** `x-emulator-reason`, e.g. `stale-date`, `signature`; absent when the answer had none (not the emulator). */
+  reason?: string;
+  /** The answer's `Date` (RFC 1123): the emulator's clock, to the second. */
+  emulatorDate?: string;
+  /**
+   * How far the date the request was signed with (this computer's clock) is ahead of the answer's `Date`, in
+   * milliseconds (negative: behind), to the second; absent without a readable `Date`.
+   */
+  clockAheadMs?: number;
+}
 
 /** What the emulator's JWKS says of the token's signature. */
 export type SignatureVerdict =
@@ -75,6 +96,8 @@ export type ValidityCheck =
       source?: EmulatorSource;
       /** One line: the error behind `unreachable` or `config`. */
       detail?: string;
+      /** For `refused`: why, as the emulator's answer said. */
+      refusal?: Refusal;
     };
 
 export interface ValidityOptions {
@@ -90,12 +113,19 @@ export interface ValidityOptions {
   timeoutMs?: number;
 }
 
+/** An emulator to ask: its admin client, what to close after, and (over the network) how to learn why it refused. */
+interface Opened {
+  admin: EmulatorAdminClient;
+  close(): Promise<void>;
+  whyRefused?(): Promise<Refusal>;
+}
+
 interface Target {
   source: EmulatorSource;
   /** For a local state file: its resource. */
   resourceId?: string;
-  /** Ask it: the admin client, and what to close after. */
-  open(): Promise<{ admin: EmulatorAdminClient; close(): Promise<void> } | ValidityCheck>;
+  /** Ask it. */
+  open(): Promise<Opened | ValidityCheck>;
 }
 
 /** Checks `token` (whose claims say `facts`) against the emulator that issued it; see the module's comment. */
@@ -133,14 +163,14 @@ export async function checkValidity(
   const opened = await target.open();
   if ("checked" in opened) return opened;
   try {
-    return await ask(opened.admin, token, facts, target.source);
+    return await ask(opened, token, facts, target.source);
   } finally {
     await opened.close();
   }
 }
 
 async function ask(
-  admin: EmulatorAdminClient,
+  { admin, whyRefused }: Opened,
   token: string,
   facts: AccessTokenFacts,
   source: EmulatorSource,
@@ -150,7 +180,9 @@ async function ask(
     jwks = (await admin.jwks()) as JSONWebKeySet;
   } catch (error) {
     if (error instanceof EmulatorAdminError) {
-      return { checked: false, source, why: error.status === 401 ? "refused" : "not-an-emulator" };
+      if (error.status !== 401) return { checked: false, source, why: "not-an-emulator" };
+      const refusal = await whyRefused?.();
+      return { checked: false, source, why: "refused", ...(refusal ? { refusal } : {}) };
     }
     const e = error as NodeJS.ErrnoException;
     return { checked: false, source, why: "unreachable", detail: e.code ?? e.message };
@@ -262,15 +294,59 @@ async function inProcess(
   }
 }
 
-function remote(endpoint: string, accessKey: string, timeoutMs: number, extraCa: string | undefined) {
+function remote(
+  endpoint: string,
+  accessKey: string,
+  timeoutMs: number,
+  extraCa: string | undefined,
+): Promise<Opened> {
+  const ca = extraCa !== undefined ? [...rootCertificates, extraCa] : undefined;
   return Promise.resolve({
-    admin: createEmulatorAdminClient({
-      endpoint,
-      accessKey,
-      timeoutMs,
-      ...(extraCa !== undefined ? { ca: [...rootCertificates, extraCa] } : {}),
-    }),
+    admin: createEmulatorAdminClient({ endpoint, accessKey, timeoutMs, ...(ca ? { ca } : {}) }),
     close: async () => {},
+    whyRefused: () => whyRefused(endpoint, accessKey, timeoutMs, ca),
+  });
+}
+
+/**
+ * Asks the emulator once more (`GET /_emulator/jwks.json`, signed as the admin client signs) for the headers of
+ * its refusal, which the admin client does not keep: `x-emulator-reason` and `Date`. Resolves to what it could
+ * learn (nothing, when that request fails too).
+ */
+function whyRefused(
+  endpoint: string,
+  accessKey: string,
+  timeoutMs: number,
+  ca: string[] | undefined,
+): Promise<Refusal> {
+  const url = new URL("/_emulator/jwks.json", endpoint);
+  const signedAt = new Date();
+  const headers = {
+    ...signRequest({ method: "GET", url, accessKey, date: signedAt }),
+    "content-length": "0",
+  };
+  const send = url.protocol === "http:" ? http.request : https.request;
+  return new Promise((resolve) => {
+    const request = send(
+      url,
+      { method: "GET", headers, ...(ca && url.protocol === "https:" ? { ca } : {}) },
+      (response) => {
+        response.resume();
+        const reason = response.headers["x-emulator-reason"];
+        const date = response.headers.date;
+        const emulatorMs = date === undefined ? Number.NaN : Date.parse(date);
+        // x-ms-date and Date are both whole seconds.
+        const signedMs = Math.floor(signedAt.getTime() / 1000) * 1000;
+        resolve({
+          ...(typeof reason === "string" ? { reason } : {}),
+          ...(date !== undefined ? { emulatorDate: date } : {}),
+          ...(Number.isNaN(emulatorMs) ? {} : { clockAheadMs: signedMs - emulatorMs }),
+        });
+      },
+    );
+    request.on("error", () => resolve({}));
+    request.setTimeout(timeoutMs, () => request.destroy());
+    request.end();
   });
 }
 
