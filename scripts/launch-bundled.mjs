@@ -279,6 +279,10 @@ async function bundleOf(entry) {
     if (!committed) return didNotCompile(esbuild, error.errors);
     globalThis[COMPILE_ERRORS] = committed.compileErrors;
     return committed.main;
+  } finally {
+    // esbuild's service process is not needed once the bundle is made: a long-running entry (the emulator)
+    // must not keep it alive beside it.
+    await esbuild.stop?.();
   }
 }
 

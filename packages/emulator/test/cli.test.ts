@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -195,6 +195,13 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
     });
     try {
       const [, url] = await waitForLine(child, /^ACS emulator listening on (https:\/\/127\.0\.0\.1:\d+)$/m);
+      // The launcher's esbuild service is stopped once the bundle is made: nothing runs beside the emulator.
+      if (process.platform === "linux") {
+        // (ps exits 1 when the process has no children: the answer is its output either way.)
+        const children = spawnSync("ps", ["--ppid", String(child.pid), "-o", "args="], { encoding: "utf8" });
+        expect(children.error).toBeUndefined();
+        expect(children.stdout).not.toMatch(/esbuild/);
+      }
       const env = Object.fromEntries(
         readFileSync(envFile, "utf8")
           .trim()
