@@ -33,7 +33,7 @@ describe("an atomic write", () => {
       writer.child.kill("SIGKILL");
       await writer.exited;
     }
-  });
+  }, 60_000); // the fixture's first start bundles it (scripts/launch.mjs): seconds on a cold, busy machine
 
   it.each([
     ["async", writeAtomic],
