@@ -276,7 +276,7 @@ async function bundleOf(entry) {
       return undefined;
     }
     const committed = await withCommittedSamples(esbuild, entry, error.errors);
-    if (!committed) return didNotCompile(esbuild, error.errors);
+    if (!committed) return await didNotCompile(esbuild, error.errors); // (awaited: before the finally stops esbuild)
     globalThis[COMPILE_ERRORS] = committed.compileErrors;
     return committed.main;
   } finally {
