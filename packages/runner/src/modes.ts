@@ -8,7 +8,6 @@ import {
   describeConfig,
   repoRoot,
 } from "@acs-quickstart/core";
-import { withVirtualClock } from "./clock.js";
 import type { Settings } from "./settings.js";
 import type { StepContext } from "./step.js";
 
@@ -21,7 +20,7 @@ export interface Mode {
   clientOptions: CreateIdentityClientOptions;
   /** Only on the emulator: whether it still accepts a token (the real service has no such route). */
   validateToken?: (token: string) => Promise<{ valid: boolean; reason?: string }>;
-  /** Only on the emulator: a clock that can be moved (./clock.ts). */
+  /** Only on the emulator: a clock that can be moved (@acs-quickstart/emulator/virtual-clock). */
   virtualClock?: StepContext["virtualClock"];
   close(): Promise<void>;
 }
@@ -42,12 +41,13 @@ const EMULATOR_HOST = "acs-emulator.localhost";
 export async function emulatorMode(settings: Settings): Promise<Mode> {
   const { createEmulatorAdminClient } = await import("@acs-quickstart/emulator");
   const { startInProcessEmulator } = await import("@acs-quickstart/emulator/in-process");
+  const { withVirtualClock } = await import("@acs-quickstart/emulator/virtual-clock");
   const emulator = await startInProcessEmulator({
     endpoint: `https://${EMULATOR_HOST}`,
     stateFile: `${settings.stateDir}/emulator-state.json`,
     ...(settings.emulatorAccessKey ? { accessKey: settings.emulatorAccessKey } : {}),
     ...(settings.faults ? { faults: settings.faults } : {}),
-    // Read at each call: on the virtual clock (./clock.ts) the emulator's time moves with the SDKs'.
+    // Read at each call: on the virtual clock (withVirtualClock) the emulator's time moves with the SDKs'.
     now: () => Date.now(),
   });
   const admin = createEmulatorAdminClient({

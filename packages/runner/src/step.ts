@@ -3,6 +3,7 @@
  * Samples know nothing of this: a step's `run` hook (in ./steps.ts) calls the sample's tutorial functions.
  */
 import type { Texts } from "@acs-quickstart/core";
+import type { VirtualClock } from "@acs-quickstart/emulator/virtual-clock";
 import type { CommunicationUserIdentifier } from "@azure/communication-common";
 import type {
   CommunicationIdentityClient,
@@ -79,10 +80,7 @@ export interface StepService {
   start(context: StepContext): Promise<RunningService>;
 }
 
-/** A virtual clock: `pass(ms)` makes that much time pass at once (the timers due meanwhile fire, in order). */
-export interface VirtualClock {
-  pass(ms: number): Promise<void>;
-}
+export type { VirtualClock };
 
 /** What a step's hooks receive from the runner. */
 export interface StepContext {

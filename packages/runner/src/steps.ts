@@ -34,7 +34,6 @@ import {
   type UserCredential,
 } from "@acs-quickstart/use-token";
 import { revocationCheck } from "./checks/revocation.js";
-import { within } from "./clock.js";
 import { describeLogLine } from "./service-log.js";
 import type { StepContext, StepService, TutorialStep, VirtualClock } from "./step.js";
 
@@ -362,15 +361,28 @@ export function findStep(id: string): TutorialStep | undefined {
   return STEPS.find((step) => step.id === id);
 }
 
+/** How long the run waits, in real time, for a refresh the virtual clock has made due. */
+const REFRESH_WAIT_MS = 10_000;
+
+/** `promise`, or an error after `ms` (on the virtual clock, time flows at the real pace between `pass()` calls). */
+async function within<T>(ms: number, promise: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Part two's client, end to end, against the token service the step's `services` started: a demo user signs
  * in and chats with a credential that refreshes itself; then what the Chat service does with a revoked token
  * and with a token that has no chat scope. On the emulator, the proactive refresh is shown on the virtual
  * clock (an hour's wait in a second); live, the output says when the credential will refresh.
  */
-/** How long the run waits, in real time, for a refresh the virtual clock has made due. */
-const REFRESH_WAIT_MS = 10_000;
-
 async function chatAsAppUser(context: StepContext): Promise<void> {
   const { endpoint, clientOptions, session, virtualClock } = context;
   const tokenService = context.services.tokenService?.url;
