@@ -9,13 +9,16 @@
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 const PREFIX = "acs-quickstart-tests-";
 /** A run's folder older than this is left from a run that was killed (turbo stops the other tasks of a failed run). */
 const STALE_MS = 6 * 3_600_000;
 
 export default function setup(): () => void {
+  // Every project of one vitest run calls this (the root's `npx vitest run` has them all): the first makes the
+  // folder, the others use it (nested folders would make paths too long for a Unix socket, e.g. chromium's).
+  if (basename(tmpdir()).startsWith(PREFIX)) return () => {};
   const parent = process.env.TMPDIR;
   removeStale(tmpdir());
   const folder = mkdtempSync(join(tmpdir(), PREFIX));

@@ -42,3 +42,12 @@ it("a run removes the folders killed runs left (older than 6 hours), never a you
     process.env.TMPDIR = before;
   }
 });
+
+it("one folder per vitest run: a second project's setup uses the first's (no nesting)", async () => {
+  const { default: setup } = await import("../../../vitest.tmpdir.js");
+  const ours = tmpdir();
+  const teardown = setup();
+  expect(tmpdir()).toBe(ours);
+  teardown();
+  expect(existsSync(ours)).toBe(true);
+});
