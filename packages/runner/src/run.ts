@@ -73,7 +73,7 @@ export async function runQuickstart(argv: readonly string[], io: RunIO = {}): Pr
     stdout.write(`${usage()}\n`);
     return EXIT.ok;
   }
-  const reporter = createReporter(options.json, stdout, stderr);
+  const reporter = createReporter(options.json, stdout, stderr, cleanUpCommand(options));
   if (options.list) {
     reporter.list(STEPS);
     return EXIT.ok;
@@ -195,4 +195,15 @@ async function run(
   } finally {
     signals.dispose();
   }
+}
+
+/** `--clean-up` for the same resource as this run: with the options that chose it (`--env-file`, `--live`…). */
+export function cleanUpCommand(options: Pick<RunOptions, "mode" | "envFile">): string {
+  const quoted = (value: string) =>
+    /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+  const chosen = [
+    ...(options.mode !== "auto" ? [`--${options.mode}`] : []),
+    ...(options.envFile !== undefined ? ["--env-file", quoted(options.envFile)] : []),
+  ];
+  return ["npm run quickstart --", ...chosen, "--clean-up"].join(" ");
 }

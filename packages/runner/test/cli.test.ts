@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { outsideServiceRange } from "../src/cli.js";
 import { OPTION_GROUPS, parseArgs, STEP_IDS, STEPS, UsageError, usage } from "../src/index.js";
+import { cleanUpCommand } from "../src/run.js";
 import { NO_STACK, runInProcess } from "./helpers/in-process.js";
 
 describe("parseArgs", () => {
@@ -344,5 +345,28 @@ describe("--json outside a run", () => {
       },
     ]);
     expect(run.stderr).toContain("--expires-in '1.5' is not a whole number");
+  });
+});
+
+describe("the summary's clean-up command names what chose the resource", () => {
+  it.each([
+    [{ mode: "auto", envFile: undefined }, "npm run quickstart -- --clean-up"],
+    [{ mode: "auto", envFile: ".env.room" }, "npm run quickstart -- --env-file .env.room --clean-up"],
+    [
+      { mode: "live", envFile: "../room/.env" },
+      "npm run quickstart -- --live --env-file ../room/.env --clean-up",
+    ],
+    [{ mode: "emulator", envFile: undefined }, "npm run quickstart -- --emulator --clean-up"],
+    [{ mode: "auto", envFile: "my room.env" }, "npm run quickstart -- --env-file 'my room.env' --clean-up"],
+  ] as const)("%j: %s", (options, command) => {
+    expect(cleanUpCommand(options)).toBe(command);
+  });
+
+  it("a run that keeps its identity shows the command with its own options", async () => {
+    const run = await runInProcess(["--emulator", "--step", "create-identity", "--keep"]);
+    expect(run.code).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toContain(
+      "stored for this resource: npm run quickstart -- --emulator --clean-up",
+    );
   });
 });

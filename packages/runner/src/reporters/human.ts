@@ -22,7 +22,7 @@ const OUTCOME: Record<RunSummary["outcome"], string> = {
   "cleanup-failed": "Clean-up failed",
 };
 
-export function humanReporter(out: Writer): Reporter {
+export function humanReporter(out: Writer, cleanUpCommand = "npm run quickstart -- --clean-up"): Reporter {
   const say = (text = "") => out.write(`${text}\n`);
   return {
     setupError: (_kind, message) => say(message),
@@ -113,7 +113,7 @@ export function humanReporter(out: Writer): Reporter {
             ]
           : []),
         ...(lines.length + threads.length > 0
-          ? [`  To delete every ${what} stored for this resource: npm run quickstart -- --clean-up`]
+          ? [`  To delete every ${what} stored for this resource: ${cleanUpCommand}`]
           : []),
       ];
       if (all.length > 0) say(all.join("\n"));

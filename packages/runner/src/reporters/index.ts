@@ -28,7 +28,16 @@ function both(a: Reporter, b: Reporter): Reporter {
   ) as unknown as Reporter;
 }
 
-export function createReporter(json: boolean, stdout: Writer, stderr: Writer): Reporter {
+/**
+ * @param cleanUpCommand the command that deletes what this run and earlier ones left for the same resource, as the
+ *   summary shows it (it names the run's `--env-file`, `--live` or `--emulator`, which choose the resource)
+ */
+export function createReporter(
+  json: boolean,
+  stdout: Writer,
+  stderr: Writer,
+  cleanUpCommand = "npm run quickstart -- --clean-up",
+): Reporter {
   // `npm run quickstart | head` closes stdout early, a closed terminal (SIGHUP) fails every write: keep running
   // (and cleaning up) without them.
   for (const stream of [stdout, stderr]) {
@@ -37,5 +46,7 @@ export function createReporter(json: boolean, stdout: Writer, stderr: Writer): R
       if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
     });
   }
-  return json ? both(ndjsonReporter(stdout), humanReporter(stderr)) : humanReporter(stdout);
+  return json
+    ? both(ndjsonReporter(stdout), humanReporter(stderr, cleanUpCommand))
+    : humanReporter(stdout, cleanUpCommand);
 }
