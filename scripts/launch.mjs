@@ -20,4 +20,16 @@ if (tooOld) {
   process.exit(2);
 }
 if (process.argv[2] === "--") process.argv.splice(2, 1);
+
+// npm runs a script through `sh -c`: a `kill -TERM` to npm (a process manager, `docker stop`, a CI teardown)
+// reaches that shell, and dash dies without passing it on, leaving the program running with nobody above it
+// (its state lock held, its port taken). When the parent is gone, the program gets SIGHUP, as when its terminal
+// closes: it cleans up and exits 129.
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  process.kill(process.pid, "SIGHUP");
+}, 500);
+orphaned.unref();
 import("./launch-bundled.mjs");

@@ -8,7 +8,13 @@ import { type CliOptions, HELP_POINTER, NPM_TAKABLE_OPTIONS, parseCliArgs, USAGE
 import type { FaultSpec } from "./faults.js";
 import { parseFaults } from "./index.js";
 import { formatJournalLine } from "./journal-format.js";
-import { defaultStateDir, isLoopback, listeningLine, startStandaloneEmulator } from "./server.js";
+import {
+  defaultStateDir,
+  EnvFileInUseError,
+  isLoopback,
+  listeningLine,
+  startStandaloneEmulator,
+} from "./server.js";
 import { EmulatorStateError } from "./state-file.js";
 
 async function main(): Promise<number> {
@@ -71,7 +77,8 @@ async function main(): Promise<number> {
       error instanceof LockError ||
       error instanceof EmulatorStateError ||
       error instanceof StateDirError ||
-      error instanceof CommittablePathError;
+      error instanceof CommittablePathError ||
+      error instanceof EnvFileInUseError;
     return configuration ? 2 : 1;
   }
 

@@ -9,6 +9,7 @@ import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import {
+  canonicalAccessKey,
   makeStateDir,
   stateDir as quickstartStateDir,
   refuseCommittable,
@@ -102,6 +103,18 @@ export async function startStandaloneEmulator(opts: StandaloneOptions = {}): Pro
   const names = wildcard ? [publicHost, hostname(), ...networkAddresses()] : [publicHost];
   const certificate = await ensureCertificate(stateDir, Date.now(), names);
   const emulator = await createEmulator({ stateFile: join(stateDir, "state.json"), ...emulatorOptions });
+  if (envFile) {
+    try {
+      refuseOtherResource(resolve(envFile), emulator.accessKey, [
+        publicHost.toLowerCase(),
+        hostname().toLowerCase(),
+        ...networkAddresses(),
+      ]);
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+  }
 
   let dashboard: Dashboard | undefined;
   const server = createServer(
@@ -319,6 +332,45 @@ export function listeningLine(running: { url: string; host: string; port: number
       ? ""
       : ` (bound to ${bound}${wildcard ? ", every address of this machine" : ""})`;
   return `ACS emulator listening on ${running.url}${suffix}`;
+}
+
+/** `--env-file` names a file that holds the connection string of another resource (a key that is not ours). */
+export class EnvFileInUseError extends Error {
+  override readonly name = "EnvFileInUseError";
+  constructor(
+    readonly file: string,
+    endpoint: string,
+  ) {
+    super(
+      `${file} already holds COMMUNICATION_SERVICES_CONNECTION_STRING for another resource (${endpoint}): the emulator does not overwrite it (its access key would be lost). ` +
+        "Write the emulator's to a file of its own, e.g. --env-file .env.room, and run npm run quickstart -- --env-file .env.room.",
+    );
+  }
+}
+
+/**
+ * @throws {EnvFileInUseError} when `path` holds a connection string whose access key is not `accessKey` and whose
+ *   endpoint is not on this machine (`localNames`, loopback): a real resource's, or another machine's emulator's.
+ *   Never says the key.
+ */
+function refuseOtherResource(path: string, accessKey: string, localNames: readonly string[]): void {
+  if (!existsSync(path)) return;
+  const line = readFileSync(path, "utf8")
+    .split(/\r?\n/)
+    .map((text) => /^\s*(?:export\s+)?COMMUNICATION_SERVICES_CONNECTION_STRING\s*=\s*(.*)$/.exec(text)?.[1])
+    .find((value) => value !== undefined);
+  if (line === undefined) return;
+  const value = line.trim().replace(/^["']|["']$/g, "");
+  const key = /(?:^|;)\s*accesskey\s*=\s*([^;]*)/i.exec(value)?.[1]?.trim();
+  if (key === undefined || key === "" || canonicalAccessKey(key) === canonicalAccessKey(accessKey)) return;
+  const endpoint = /(?:^|;)\s*endpoint\s*=\s*([^;]*)/i.exec(value)?.[1]?.trim() ?? "an endpoint it names";
+  // An emulator's of this machine (an earlier key, after its state was deleted) may be replaced.
+  let host = "";
+  try {
+    host = new URL(endpoint).hostname.replace(/^\[|\]$/g, "");
+  } catch {}
+  if (host !== "" && (isLoopback(host) || localNames.includes(host.toLowerCase()))) return;
+  throw new EnvFileInUseError(path, endpoint);
 }
 
 export function writeEnvFile(path: string, values: Record<string, string>): void {

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCliArgs } from "../src/cli-args.js";
-import { listeningLine } from "../src/server.js";
+import { listeningLine, startStandaloneEmulator } from "../src/server.js";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const execFileAsync = promisify(execFile);
@@ -251,6 +251,72 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
       child.kill("SIGKILL");
     }
   }, 60_000);
+
+  it("never overwrites the connection string of another resource in --env-file (its key would be lost): exit 2", async () => {
+    const envFile = join(dir, "mine.env");
+    const azure =
+      "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0LWtleS1vZi1henVyZS1yZXNvdXJjZQ==";
+    writeFileSync(envFile, `# mine\nCOMMUNICATION_SERVICES_CONNECTION_STRING="${azure}"\nOTHER=1\n`);
+    const state = join(dir, "env-in-use");
+    const refused = await launch(["--port", "0", "--state-dir", state, "--env-file", envFile]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `${envFile} already holds COMMUNICATION_SERVICES_CONNECTION_STRING for another resource (https://contoso.communication.azure.com/)`,
+    );
+    expect(refused.stderr).not.toContain("c2VjcmV0");
+    expect(readFileSync(envFile, "utf8")).toContain(azure);
+    expect(existsSync(join(state, "state.json.lock"))).toBe(false);
+    // An earlier emulator's of this machine (its state deleted since, so another key) is replaced.
+    const earlier = "endpoint=https://127.0.0.1:8443/;accesskey=b2xkLWVtdWxhdG9yLWtleS1vZi10aGlzLW1hY2hpbmU=";
+    writeFileSync(envFile, `COMMUNICATION_SERVICES_CONNECTION_STRING=${earlier}\nOTHER=1\n`);
+    const running = await startStandaloneEmulator({ port: 0, stateDir: state, envFile });
+    try {
+      expect(readFileSync(envFile, "utf8")).toBe(
+        `OTHER=1\nCOMMUNICATION_SERVICES_CONNECTION_STRING=${running.connectionString}\nNODE_EXTRA_CA_CERTS=${running.caPath}\n`,
+      );
+    } finally {
+      await running.close();
+    }
+  });
+
+  it.skipIf(process.platform !== "linux")(
+    "stops and frees its state when the shell npm started it through dies (kill -TERM to npm)",
+    async () => {
+      const state = join(dir, "orphan-state");
+      // `; true`: the shell cannot exec node in its place, as dash never does for npm's `sh -c`.
+      const shell = spawn(
+        "sh",
+        [
+          "-c",
+          `"${process.execPath}" scripts/launch.mjs -- packages/emulator/src/cli.ts --port 0 --state-dir "${state}"; true`,
+        ],
+        { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      try {
+        await waitForLine(shell, /^ACS emulator listening on /m);
+        const pid = Number(
+          spawnSync("ps", ["--ppid", String(shell.pid), "-o", "pid="], { encoding: "utf8" }).stdout,
+        );
+        expect(pid).toBeGreaterThan(0);
+        shell.kill("SIGKILL"); // the shell dies without passing anything on
+        // Running, not a zombie its new parent has not reaped yet (Linux: /proc/<pid>/stat's state).
+        const alive = () => {
+          try {
+            return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+          } catch {
+            return false;
+          }
+        };
+        const until = Date.now() + 10_000;
+        while (alive() && Date.now() < until) await new Promise((done) => setTimeout(done, 100));
+        expect(alive()).toBe(false);
+        expect(existsSync(join(state, "state.json.lock"))).toBe(false);
+      } finally {
+        shell.kill("SIGKILL");
+      }
+    },
+    60_000,
+  );
 
   const launch = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     execFileAsync(process.execPath, ["scripts/launch.mjs", "--", "packages/emulator/src/cli.ts", ...args], {
