@@ -41,10 +41,12 @@ export {
 } from "./lock.js";
 export { type NpmTakableOption, optionsTakenByNpm } from "./npm-options.js";
 export {
+  fromRoot,
   makeStateDir,
   repoRoot,
   STATE_DIR_GITIGNORE,
   STATE_DIR_VARIABLE,
   StateDirError,
   stateDir,
+  typedPath,
 } from "./paths.js";

@@ -48,6 +48,20 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return configured ? path.resolve(root, configured) : path.join(root, ".quickstart");
 }
 
+/**
+ * A path the learner typed on the command line, absolute: from the folder they typed it in (`INIT_CWD`, as npm
+ * runs a script from its package's folder), else from the current folder.
+ */
+export function typedPath(typed: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.INIT_CWD ?? process.cwd(), typed);
+}
+
+/** A path as a learner would type it from the repository's root (absolute when it lies elsewhere). */
+export function fromRoot(file: string): string {
+  const inside = path.relative(repoRoot(), file);
+  return inside && !inside.startsWith("..") && !path.isAbsolute(inside) ? inside : file;
+}
+
 /** The `.gitignore` {@link makeStateDir} writes: everything in the folder, itself included, stays out of git. */
 export const STATE_DIR_GITIGNORE =
   "# Made by the ACS quickstart. This folder holds access keys, signing keys and tokens: git ignores all of it.\n*\n";

@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  fromRoot,
   makeStateDir,
   repoRoot,
   STATE_DIR_GITIGNORE,
   STATE_DIR_VARIABLE,
   StateDirError,
   stateDir,
+  typedPath,
 } from "../src/index.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -52,6 +54,21 @@ describe("stateDir", () => {
     vi.stubEnv(STATE_DIR_VARIABLE, path.join(dir, "state"));
     expect(stateDir()).toBe(path.join(dir, "state"));
     vi.unstubAllEnvs();
+  });
+});
+
+describe("typedPath and fromRoot: paths as the learner types them", () => {
+  it("typedPath: from the folder the command was typed in (INIT_CWD), else the current one; absolute stays", () => {
+    expect(typedPath(".env.room", { INIT_CWD: "/home/me/room" })).toBe("/home/me/room/.env.room");
+    expect(typedPath("../x.env", { INIT_CWD: "/home/me/room" })).toBe("/home/me/x.env");
+    expect(typedPath("/etc/a.env", { INIT_CWD: "/home/me/room" })).toBe("/etc/a.env");
+    expect(typedPath("a.env", {})).toBe(path.join(process.cwd(), "a.env"));
+  });
+
+  it("fromRoot: relative to the repository's root inside it, absolute outside", () => {
+    expect(fromRoot(path.join(ROOT, ".quickstart", "identities.json"))).toBe(".quickstart/identities.json");
+    expect(fromRoot("/elsewhere/state")).toBe("/elsewhere/state");
+    expect(fromRoot(ROOT)).toBe(ROOT);
   });
 });
 

@@ -3,7 +3,13 @@
  */
 import { constants as osConstants } from "node:os";
 import { join } from "node:path";
-import { CommittablePathError, LockError, optionsTakenByNpm, StateDirError } from "@acs-quickstart/common";
+import {
+  CommittablePathError,
+  LockError,
+  optionsTakenByNpm,
+  StateDirError,
+  typedPath,
+} from "@acs-quickstart/common";
 import { type CliOptions, HELP_POINTER, NPM_TAKABLE_OPTIONS, parseCliArgs, USAGE } from "./cli-args.js";
 import type { FaultSpec } from "./faults.js";
 import { parseFaults } from "./index.js";
@@ -52,7 +58,8 @@ async function main(): Promise<number> {
       ...(options.publicHost !== undefined ? { publicHost: options.publicHost } : {}),
       stateDir,
       ...(options.accessKey !== undefined ? { accessKey: options.accessKey } : {}),
-      ...(options.envFile !== undefined ? { envFile: options.envFile } : {}),
+      // A path the trainer typed: from the folder they typed it in (npm runs the script from the root).
+      ...(options.envFile !== undefined ? { envFile: typedPath(options.envFile) } : {}),
       ...(options.clockSkewMinutes !== undefined ? { clockSkewMinutes: options.clockSkewMinutes } : {}),
       ...(options.bearer !== undefined ? { bearer: options.bearer } : {}),
       ...(options.apiVersionCheck !== undefined ? { apiVersionCheck: options.apiVersionCheck } : {}),

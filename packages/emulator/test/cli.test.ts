@@ -258,7 +258,10 @@ describe.concurrent("npm run emulator (the CLI as a child process, started as th
       "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0LWtleS1vZi1henVyZS1yZXNvdXJjZQ==";
     writeFileSync(envFile, `# mine\nCOMMUNICATION_SERVICES_CONNECTION_STRING="${azure}"\nOTHER=1\n`);
     const state = join(dir, "env-in-use");
-    const refused = await launch(["--port", "0", "--state-dir", state, "--env-file", envFile]);
+    // As typed in the folder the trainer is in (npm's INIT_CWD), not the folder npm runs the script from.
+    const refused = await launch(["--port", "0", "--state-dir", state, "--env-file", "mine.env"], {
+      INIT_CWD: dir,
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
       `${envFile} already holds COMMUNICATION_SERVICES_CONNECTION_STRING for another resource (https://contoso.communication.azure.com/)`,

@@ -4,6 +4,8 @@
  * Chat threads go first: only a participant can delete a thread, so the identity that made one is kept as long
  * as its thread is there.
  */
+
+import { fromRoot } from "@acs-quickstart/common";
 import {
   type Config,
   type CreateIdentityClientOptions,
@@ -22,7 +24,7 @@ import {
   type CommunicationUserIdentifier,
 } from "@azure/communication-common";
 import type { RunOptions } from "./cli.js";
-import { fromRoot, type Mode } from "./modes.js";
+import type { Mode } from "./modes.js";
 import {
   type IdentitiesLeft,
   plural,

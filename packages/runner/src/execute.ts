@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fromRoot } from "@acs-quickstart/common";
 import { type DiagnoseContext, diagnose, type IdentityStore, repoRoot } from "@acs-quickstart/core";
 import type {
   CommunicationIdentityClient,
@@ -11,7 +12,7 @@ import type {
 } from "@azure/communication-identity";
 import type { RunOptions } from "./cli.js";
 import { capturingConsole } from "./console.js";
-import { fromRoot, type Mode } from "./modes.js";
+import type { Mode } from "./modes.js";
 import { waitForEnter } from "./pause.js";
 import { regions } from "./regions.js";
 import type { Reporter, StepResult } from "./reporters/index.js";

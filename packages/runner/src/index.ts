@@ -17,7 +17,6 @@ export {
   usage,
 } from "./cli.js";
 export { capturingConsole } from "./console.js";
-export { fromRoot } from "./modes.js";
 export { type RegionSpan, readRegion, regionSpans, regions } from "./regions.js";
 export { EXIT, type RunIO, runQuickstart } from "./run.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, SETTINGS, type Settings } from "./settings.js";

@@ -1,13 +1,8 @@
 /**
  * The two modes: the built-in emulator (in this process, offline) or a configured resource (live).
  */
-import { relative } from "node:path";
-import {
-  type Config,
-  type CreateIdentityClientOptions,
-  describeConfig,
-  repoRoot,
-} from "@acs-quickstart/core";
+import { fromRoot } from "@acs-quickstart/common";
+import { type Config, type CreateIdentityClientOptions, describeConfig } from "@acs-quickstart/core";
 import type { Settings } from "./settings.js";
 import type { StepContext } from "./step.js";
 
@@ -26,10 +21,6 @@ export interface Mode {
 }
 
 /** A path as a learner would type it from the repository's root (absolute when it lies elsewhere). */
-export function fromRoot(path: string): string {
-  const inside = relative(repoRoot(), path);
-  return inside && !inside.startsWith("..") && !inside.startsWith("/") ? inside : path;
-}
 
 /** The in-process emulator's host: `*.localhost` never resolves to anything else. */
 const EMULATOR_HOST = "acs-emulator.localhost";

@@ -4,6 +4,8 @@
  * order (./execute.ts); then clean-up deletes what the run made, whatever happened (./cleanup.ts); then one
  * summary line.
  */
+
+import { fromRoot } from "@acs-quickstart/common";
 import {
   ConfigError,
   clientPipelineOptions,
@@ -26,7 +28,6 @@ import {
   usage,
 } from "./cli.js";
 import { runSteps } from "./execute.js";
-import { fromRoot } from "./modes.js";
 import { createReporter, type Reporter, type Writer } from "./reporters/index.js";
 import { Session } from "./session.js";
 import { clientOptions, type Prepared, prepare, startMode, USAGE_ERROR } from "./setup.js";

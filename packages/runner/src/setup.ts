@@ -3,7 +3,8 @@
  * mistake exits 2), then the mode starts (the in-process emulator, or a configured resource).
  */
 import { statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { fromRoot, typedPath } from "@acs-quickstart/common";
 import {
   type Config,
   ConfigError,
@@ -14,7 +15,7 @@ import {
   StateError,
 } from "@acs-quickstart/core";
 import type { RunOptions } from "./cli.js";
-import { emulatorMode, fromRoot, liveMode, type Mode } from "./modes.js";
+import { emulatorMode, liveMode, type Mode } from "./modes.js";
 import type { Reporter } from "./reporters/index.js";
 import { readSettings, type Settings } from "./settings.js";
 
@@ -42,7 +43,7 @@ export async function prepare(
   let settings: Settings;
   if (options.envFile !== undefined) {
     // A path the learner typed: from the folder they typed it in (npm runs scripts from the package's folder).
-    const file = resolve(env.INIT_CWD ?? process.cwd(), options.envFile);
+    const file = typedPath(options.envFile, env);
     if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
       return setupError(
         "usage",

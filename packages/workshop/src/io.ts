@@ -3,9 +3,8 @@
  * their own environment, streams and clock), and its command line (node:util parseArgs).
  */
 import { statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { repoRoot } from "@acs-quickstart/common";
+import { typedPath } from "@acs-quickstart/common";
 import type { Language } from "@acs-quickstart/core";
 import { pickLanguage } from "./language.js";
 
@@ -87,8 +86,7 @@ export function readCommandLine(
     if (given.trim() === "") {
       return usageError("--env-file needs the path of a file of KEY=value lines, e.g. --env-file .env.room.");
     }
-    // A path the learner typed: from the folder they typed it in (npm runs scripts from the package's folder).
-    const file = resolve(env.INIT_CWD ?? process.cwd(), given);
+    const file = typedPath(given, env);
     if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
       return usageError(
         `--env-file ${given}: there is no such file (${file}). Give the path of a file of KEY=value lines, e.g. the .env.room the room's emulator writes.`,
@@ -97,13 +95,4 @@ export function readCommandLine(
     envFile = file;
   }
   return { values, positionals, language, env, envFile, stdout, stderr, usageError };
-}
-
-/**
- * A path as a learner would type it from the repository's root (absolute when it lies elsewhere): the runner's
- * `fromRoot`, which the token inspector cannot import (the runner's registry loads every sample).
- */
-export function fromRoot(path: string): string {
-  const inside = relative(repoRoot(), path);
-  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }

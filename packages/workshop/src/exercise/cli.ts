@@ -6,9 +6,9 @@
  */
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { repoRoot, writeAtomic } from "@acs-quickstart/common";
+import { fromRoot, repoRoot, writeAtomic } from "@acs-quickstart/common";
 import { type Language, stateDir as stateFolder } from "@acs-quickstart/core";
-import { fromRoot, readRegion, regionSpans, STEPS, type TutorialStep } from "@acs-quickstart/runner";
+import { readRegion, regionSpans, STEPS, type TutorialStep } from "@acs-quickstart/runner";
 import dotenv from "dotenv";
 import { type CommandIO, readCommandLine } from "../io.js";
 import type { CompileError } from "./judge.js";

@@ -3,10 +3,10 @@
  * scripts. The token itself is masked unless asked for (core's maskToken).
  */
 
+import { fromRoot } from "@acs-quickstart/common";
 import type { Language, Texts } from "@acs-quickstart/core";
 import { formatExpiry, maskToken } from "@acs-quickstart/core";
 import type { DeniedReason } from "@acs-quickstart/emulator";
-import { fromRoot } from "../io.js";
 import type { Inspection } from "./inspect.js";
 import type { EmulatorSource, Refusal, SignatureVerdict, ValidityCheck } from "./validity.js";
 
